@@ -1,0 +1,183 @@
+//! Format and character-encoding detection from the bytes themselves.
+
+use encoding_rs::Encoding;
+
+use crate::model::Format;
+
+/// The format of `bytes`, from their content. `None` for data that is none of
+/// the formats torikumi reads (binary data).
+pub fn format(bytes: &[u8]) -> Option<Format> {
+    let head = &bytes[..bytes.len().min(1024)];
+    // A PDF header may follow some junk; readers accept it within the first KB.
+    if find(head, b"%PDF-").is_some() {
+        return Some(Format::Pdf);
+    }
+    let text_head = strip_bom(head);
+    if looks_like_html(text_head) {
+        return Some(Format::Html);
+    }
+    if looks_binary(bytes) {
+        return None;
+    }
+    Some(Format::Text)
+}
+
+fn strip_bom(b: &[u8]) -> &[u8] {
+    match Encoding::for_bom(b) {
+        Some((_, n)) => &b[n..],
+        None => b,
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn looks_like_html(head: &[u8]) -> bool {
+    let lower: Vec<u8> = head.iter().take(1024).map(|b| b.to_ascii_lowercase()).collect();
+    let trimmed = lower.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &lower[i..]).unwrap_or(&[]);
+    if trimmed.starts_with(b"<!doctype html") || trimmed.starts_with(b"<html") {
+        return true;
+    }
+    ["<html", "<head", "<body", "<meta ", "<title>", "<table", "<div", "<p>"]
+        .iter()
+        .any(|tag| find(&lower, tag.as_bytes()).is_some())
+        && trimmed.first() == Some(&b'<')
+}
+
+/// True when the bytes hold control characters no text has (NUL and
+/// friends), in more than a trace.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.is_empty() {
+        return false;
+    }
+    // UTF-16 text has many NULs but a BOM; we do not read it as text here.
+    let bad = sample
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)))
+        .count();
+    bad * 100 > sample.len() || sample.iter().filter(|&&b| b == 0).count() > 0 && bad * 1000 > sample.len()
+}
+
+/// How the character encoding of a text or HTML document was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// A byte-order mark.
+    Bom,
+    /// The HTTP `Content-Type` header.
+    Http,
+    /// The document's own `<meta charset>` or `http-equiv` declaration.
+    Meta,
+    /// Guessed from the bytes (chardetng, with the `.jp` TLD hint).
+    Detected,
+}
+
+/// The encoding of a document, and how it was found.
+pub fn encoding(bytes: &[u8], http_charset: Option<&str>, html: bool) -> (&'static Encoding, EncodingSource) {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return (enc, EncodingSource::Bom);
+    }
+    if let Some(enc) = http_charset.and_then(|c| Encoding::for_label(c.trim().as_bytes())) {
+        return (enc, EncodingSource::Http);
+    }
+    if html {
+        if let Some(enc) = meta_charset(bytes) {
+            return (enc, EncodingSource::Meta);
+        }
+    }
+    (guess(bytes), EncodingSource::Detected)
+}
+
+/// Guesses the encoding of undeclared bytes. Valid UTF-8 wins; otherwise
+/// chardetng with the Japanese top-level domain as a hint.
+pub fn guess(bytes: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return encoding_rs::UTF_8;
+    }
+    // ISO-2022-JP is 7-bit with ESC sequences; chardetng only reports it when allowed.
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    det.feed(bytes, true);
+    det.guess(Some(b"jp"), chardetng::Utf8Detection::Allow)
+}
+
+/// The charset an HTML document declares in its first 1024 bytes
+/// (`<meta charset>` or `<meta http-equiv="Content-Type" content="...; charset=...">`),
+/// as the WHATWG prescan finds it. UTF-16 declarations mean UTF-8, as browsers do.
+pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut pos = 0;
+    while let Some(i) = find(&lower[pos..], b"<meta") {
+        let start = pos + i;
+        let end = lower[start..].iter().position(|&b| b == b'>').map(|e| start + e).unwrap_or(lower.len());
+        let tag = &lower[start..end];
+        if let Some(c) = find(tag, b"charset") {
+            let mut rest = &tag[c + 7..];
+            while let Some((&b, r)) = rest.split_first() {
+                if b.is_ascii_whitespace() || b == b'=' {
+                    rest = r;
+                } else {
+                    break;
+                }
+            }
+            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+            let label: Vec<u8> = rest
+                .iter()
+                .copied()
+                .take_while(|b| !matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                .collect();
+            if let Some(enc) = Encoding::for_label(&label) {
+                if enc == encoding_rs::UTF_16BE || enc == encoding_rs::UTF_16LE {
+                    return Some(encoding_rs::UTF_8);
+                }
+                if enc == encoding_rs::X_USER_DEFINED {
+                    return Some(encoding_rs::WINDOWS_1252);
+                }
+                return Some(enc);
+            }
+        }
+        pos = end.max(start + 1);
+        if pos >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_content() {
+        assert_eq!(format(b"%PDF-1.7\n..."), Some(Format::Pdf));
+        assert_eq!(format(b"<!DOCTYPE html><html></html>"), Some(Format::Html));
+        assert_eq!(format(b"\xef\xbb\xbf<html><body>x</body></html>"), Some(Format::Html));
+        assert_eq!(format("取組の一覧\n○ 研修を開催".as_bytes()), Some(Format::Text));
+        assert_eq!(format(&[0u8; 100]), None);
+        assert_eq!(format(&[0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0, 1, 0, 0, 0]), None);
+    }
+
+    #[test]
+    fn meta_declarations() {
+        let sjis = br#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>"#;
+        assert_eq!(meta_charset(sjis), Some(encoding_rs::SHIFT_JIS));
+        assert_eq!(meta_charset(b"<meta charset='euc-jp'>"), Some(encoding_rs::EUC_JP));
+        assert_eq!(meta_charset(b"<META CHARSET=utf-8>"), Some(encoding_rs::UTF_8));
+        assert_eq!(meta_charset(b"<meta charset=\"windows-31j\">"), Some(encoding_rs::SHIFT_JIS));
+        assert_eq!(meta_charset(b"<meta name=x>"), None);
+    }
+
+    #[test]
+    fn undeclared_japanese_is_detected() {
+        let text = "北海道の地域づくりを支援する取組の一覧です。市町村との連携を強化します。";
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        let (euc, _, _) = encoding_rs::EUC_JP.encode(text);
+        let (jis, _, _) = encoding_rs::ISO_2022_JP.encode(text);
+        assert_eq!(guess(&sjis), encoding_rs::SHIFT_JIS);
+        assert_eq!(guess(&euc), encoding_rs::EUC_JP);
+        assert_eq!(guess(&jis), encoding_rs::ISO_2022_JP);
+        assert_eq!(guess(text.as_bytes()), encoding_rs::UTF_8);
+    }
+}

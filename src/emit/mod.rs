@@ -1,0 +1,1 @@
+//! Output: JSON Lines files written atomically, and the JSON Schema of each record.

@@ -1,0 +1,2 @@
+//! The torikumi command line.
+fn main() {}

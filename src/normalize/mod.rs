@@ -1,0 +1,202 @@
+//! Text normalization as SPEC.md defines it: NFKC for width and compatibility
+//! forms, minus what Japanese reports need kept (circled and parenthesized
+//! numbers), plus what NFKC misses but PDFs produce (CJK Radicals Supplement,
+//! U+2027), line joining and white-space collapsing.
+
+use unicode_normalization::UnicodeNormalization;
+
+mod radicals;
+
+/// Characters NFKC would destroy but readers need as printed:
+/// ①–⑳ (U+2460–2473) and ⑴–⒇ (U+2474–2487). NFKC makes "①2020年度" "12020年度".
+fn kept_as_printed(c: char) -> bool {
+    ('\u{2460}'..='\u{2487}').contains(&c)
+}
+
+/// Maps a character NFKC leaves alone but PDFs emit in place of an ideograph
+/// or a middle dot.
+fn fix_after_nfkc(c: char) -> char {
+    match c {
+        '\u{2027}' => '・',
+        '\u{2E80}'..='\u{2EFF}' => radicals::RADICALS_SUPPLEMENT
+            .binary_search_by_key(&c, |&(from, _)| from)
+            .map(|i| radicals::RADICALS_SUPPLEMENT[i].1)
+            .unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// NFKC with torikumi's exceptions, without touching white space.
+///
+/// ```
+/// use torikumi::normalize::nfkc;
+/// assert_eq!(nfkc("ＤＸ推進Ａ－０１ ｶﾀｶﾅ"), "DX推進A-01 カタカナ");
+/// assert_eq!(nfkc("①2020年度"), "①2020年度");
+/// assert_eq!(nfkc("⽇本の⻘"), "日本の青");
+/// assert_eq!(nfkc("R4.7～R5.7"), "R4.7~R5.7");
+/// ```
+pub fn nfkc(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let cut = rest.char_indices().find(|&(_, c)| kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        out.extend(rest[..cut].nfkc().map(fix_after_nfkc));
+        rest = &rest[cut..];
+        // Copy the run of kept characters as they are.
+        let keep = rest.char_indices().find(|&(_, c)| !kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        out.push_str(&rest[..keep]);
+        rest = &rest[keep..];
+    }
+    out
+}
+
+/// Whether `c` is a Japanese character for line joining and spacing:
+/// kana, ideographs, and full-width punctuation and brackets.
+pub fn is_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'   // CJK punctuation
+        | '\u{3040}'..='\u{30FF}' // kana
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FF60}' // full-width forms
+        | '\u{2460}'..='\u{24FF}' // circled numbers
+        | '\u{25A0}'..='\u{25FF}' // ■ ○ ◆ ...
+        | '\u{2010}'..='\u{2027}' // dashes, quotes, bullets
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Collapses every run of white space (U+3000 included) to one ASCII space
+/// and trims the ends.
+///
+/// ```
+/// assert_eq!(torikumi::normalize::collapse_space("  令和　４年度 \n x "), "令和 ４年度 x");
+/// ```
+pub fn collapse_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Appends `next` to `acc` as the continuation of a line broken by layout:
+/// no space between two Japanese characters (or Japanese and anything else),
+/// one space between two Latin words.
+///
+/// ```
+/// let mut s = String::from("在宅");
+/// torikumi::normalize::join_broken(&mut s, "医療を提供");
+/// assert_eq!(s, "在宅医療を提供");
+/// let mut s = String::from("Hokkaido");
+/// torikumi::normalize::join_broken(&mut s, "Expanding");
+/// assert_eq!(s, "Hokkaido Expanding");
+/// ```
+pub fn join_broken(acc: &mut String, next: &str) {
+    let next = next.trim();
+    if next.is_empty() {
+        return;
+    }
+    let acc_trim = acc.trim_end().len();
+    acc.truncate(acc_trim);
+    if let (Some(a), Some(b)) = (acc.chars().next_back(), next.chars().next()) {
+        if needs_space(a, b) {
+            acc.push(' ');
+        }
+    }
+    acc.push_str(next);
+}
+
+/// Appends a new logical line to `acc`, separated by one space.
+pub fn join_logical(acc: &mut String, next: &str) {
+    let next = next.trim();
+    if next.is_empty() {
+        return;
+    }
+    let acc_trim = acc.trim_end().len();
+    acc.truncate(acc_trim);
+    if !acc.is_empty() {
+        acc.push(' ');
+    }
+    acc.push_str(next);
+}
+
+fn needs_space(a: char, b: char) -> bool {
+    let latin = |c: char| c.is_ascii_alphanumeric() || matches!(c, '\u{00C0}'..='\u{024F}');
+    (latin(a) && latin(b)) || (matches!(a, ',' | '.' | ';' | ':' | '!' | '?') && latin(b) && !b.is_ascii_digit())
+}
+
+/// The full normalization of a piece of text: NFKC with exceptions, then
+/// white space collapsed and trimmed. Spaces inside a line are content and
+/// stay (one of them); line joining is [`join_broken`]'s job.
+///
+/// ```
+/// use torikumi::normalize::text;
+/// assert_eq!(text("令和　５年度　ＩＣＴ活用"), "令和 5年度 ICT活用");
+/// assert_eq!(text("副　読　本"), "副 読 本");
+/// ```
+pub fn text(s: &str) -> String {
+    collapse_space(&nfkc(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_keeps_circled_and_parenthesized_numbers() {
+        assert_eq!(nfkc("①2020年度"), "①2020年度");
+        assert_eq!(nfkc("⑴研修"), "⑴研修");
+        assert_eq!(nfkc("⑳"), "⑳");
+        assert_eq!(nfkc("㉑"), "21");
+    }
+
+    #[test]
+    fn nfkc_fixes_what_pdfs_produce() {
+        assert_eq!(nfkc("⼦育て⽀援"), "子育て支援");
+        assert_eq!(nfkc("⻘森"), "青森");
+        assert_eq!(nfkc("防災‧減災"), "防災・減災");
+        assert_eq!(nfkc("神"), "神");
+    }
+
+    #[test]
+    fn nfkc_width_forms() {
+        assert_eq!(nfkc("ＡＢＣ１２３"), "ABC123");
+        assert_eq!(nfkc("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(nfkc("（振興局）"), "(振興局)");
+        assert_eq!(nfkc("〜"), "〜");
+        assert_eq!(nfkc("～"), "~");
+    }
+
+    #[test]
+    fn joining() {
+        let mut s = String::from("・地域において介護分野と連携した包括的かつ継続的に在宅 ");
+        join_broken(&mut s, " 医療を提供できる");
+        assert_eq!(s, "・地域において介護分野と連携した包括的かつ継続的に在宅医療を提供できる");
+        let mut s = String::from("ICT");
+        join_broken(&mut s, "を活用");
+        assert_eq!(s, "ICTを活用");
+        let mut s = String::from("A");
+        join_logical(&mut s, "B");
+        assert_eq!(s, "A B");
+    }
+
+    #[test]
+    fn collapse() {
+        assert_eq!(collapse_space("\u{3000}a\u{3000}\u{3000}b\n"), "a b");
+        assert_eq!(collapse_space(""), "");
+    }
+}

@@ -1,0 +1,1 @@
+//! One document through every stage, and a batch of them in parallel.

@@ -1,0 +1,1 @@
+//! Fetching URLs over HTTP(S) with a disk cache, politeness and `--follow`.
