@@ -1,6 +1,8 @@
 //! PDF reader: file structure from lopdf; fonts, positions, reading order and
 //! tables are ours.
 
+pub mod font;
+
 use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
 use crate::model::Document;
