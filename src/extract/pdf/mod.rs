@@ -328,6 +328,21 @@ fn bbox_of(b: [f32; 4]) -> BBox {
 
 fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<String>) -> PageItems {
     let grids = tables::find_tables(&pc.rules, &pc.fills, warnings);
+    if std::env::var_os("TORIKUMI_PDF_DEBUG").is_some() {
+        eprintln!(
+            "page {page}: {} glyphs, {} rules, {} fills, {} tables",
+            pc.glyphs.len(),
+            pc.rules.len(),
+            pc.fills.len(),
+            grids.len()
+        );
+        for r in &pc.rules {
+            eprintln!("  rule {r:?}");
+        }
+        for g in &grids {
+            eprintln!("  grid xs {:?} ys {:?}", g.xs, g.ys);
+        }
+    }
     // Glyphs → table cells or free text, by the glyph's centre.
     let mut cell_glyphs: Vec<Vec<Vec<usize>>> = grids
         .iter()
