@@ -683,7 +683,66 @@ fn join_tables(pages: &mut [PageItems]) {
                 c.header = false;
             }
         }
+        continue_split_row(&mut prev.table, &mut next.table);
         prev.table.rows.append(&mut next.table.rows);
+    }
+}
+
+/// Where a page break splits a table, the continuation's first row may carry
+/// on cells of the first part: an empty cell under a cell that reaches the
+/// first part's last row and has text extends that cell (a row label spanning rows). When
+/// the leftmost cell is such a continuation of a one-row label, the whole row
+/// was split by the page break, and its cells' lines go to the cells above.
+fn continue_split_row(prev: &mut Table, next: &mut Table) {
+    let last = prev.rows.len();
+    if last == 0 || next.rows.is_empty() {
+        return;
+    }
+    // Cells of `prev` that reach its last row, by column: (row, index in row).
+    let mut reaching: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (ri, r) in prev.rows.iter().enumerate() {
+        for (ci, c) in r.cells.iter().enumerate() {
+            if ri + c.row_span as usize == last {
+                reaching.insert(c.col, (ri, ci));
+            }
+        }
+    }
+    let first = &next.rows[0];
+    let matches = |c: &Cell| {
+        reaching
+            .get(&c.col)
+            .is_some_and(|&(ri, ci)| prev.rows[ri].cells[ci].col_span == c.col_span)
+    };
+    if !first.cells.iter().all(matches) {
+        return;
+    }
+    let lead_empty = first
+        .cells
+        .first()
+        .is_some_and(|c| c.col == 0 && c.text().trim().is_empty());
+    let lead_one_row = reaching
+        .get(&0)
+        .is_some_and(|&(ri, ci)| ri + 1 == last && prev.rows[ri].cells[ci].row_span == 1);
+    let whole_row =
+        lead_empty && lead_one_row && next.rows[0].cells.iter().all(|c| c.row_span == 1);
+    let first = next.rows.remove(0);
+    let mut kept = Vec::new();
+    for mut c in first.cells {
+        let Some(&(ri, ci)) = reaching.get(&c.col) else {
+            continue;
+        };
+        let target = &mut prev.rows[ri].cells[ci];
+        if whole_row {
+            target.blocks.append(&mut c.blocks);
+        } else if c.text().trim().is_empty() && !target.text().trim().is_empty() {
+            target.row_span += c.row_span;
+        } else {
+            kept.push(c);
+        }
+    }
+    if !whole_row {
+        // The row stays a row of its own, minus the cells that extended those above.
+        next.rows.insert(0, Row { cells: kept });
     }
 }
 

@@ -527,3 +527,24 @@ fn rotated_page_reads_upright() {
     let d = read(&bytes);
     assert_eq!(lines(&d), vec!["Line one", "Line two"]);
 }
+
+#[test]
+fn row_split_by_a_page_break_is_rejoined() {
+    let p1 = ruled_table(300.0, true, "Head", &[("label", "first half")]);
+    let p2 = ruled_table(800.0, true, "Head", &[("", "second half")]);
+    let d = read(&build(vec![page(&p1), page(&p2)]));
+    let ts = tables(&d);
+    assert_eq!(ts.len(), 1, "{:?}", d.blocks);
+    let texts: Vec<Vec<String>> = ts[0]
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text()).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            vec!["Head".to_string()],
+            vec!["label".into(), "first half\nsecond half".into()]
+        ]
+    );
+}
