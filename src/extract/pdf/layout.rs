@@ -13,6 +13,10 @@ pub(crate) struct TextLine {
     pub size: f32,
     /// Characters, for weighting.
     pub chars: usize,
+    /// Its glyphs (indices into the page's glyphs), left to right.
+    pub glyphs: Vec<usize>,
+    /// Mean gap between its glyphs, in ems.
+    pub mean_gap: f32,
 }
 
 /// True for characters set full width in Japanese text, between which a
@@ -168,12 +172,23 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
     sizes.sort_by(f32::total_cmp);
     let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let chars = text.chars().count();
+    let gaps: f32 = piece
+        .windows(2)
+        .map(|w| (glyphs[w[1]].x0 - glyphs[w[0]].x1) / glyphs[w[1]].size.max(1.0))
+        .sum();
+    let mean_gap = if piece.len() > 1 {
+        gaps / (piece.len() - 1) as f32
+    } else {
+        0.0
+    };
     Some(TextLine {
         text,
         dir,
         bbox: canon_box_to_page(dir, b),
         size,
         chars,
+        glyphs: piece.to_vec(),
+        mean_gap,
     })
 }
 
@@ -345,4 +360,63 @@ fn interior(
         .copied()
         .filter(|&(a, b)| a > lo && b < hi && b - a >= min_gap)
         .collect()
+}
+
+/// Some producers draw vertical writing with a horizontal font, placing
+/// each character on its own. Read row-wise, such a page gives lines of
+/// characters spaced a column pitch apart. When most of a page's upright
+/// glyphs sit in such lines (or alone), they are read again as vertical
+/// columns, and that reading is kept when it gives far fewer lines.
+pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec<TextLine> {
+    let upright: usize = lines
+        .iter()
+        .filter(|l| l.dir == Dir::Right)
+        .map(|l| l.glyphs.len())
+        .sum();
+    let suspicious = |l: &TextLine| {
+        l.dir == Dir::Right
+            && (l.glyphs.len() == 1
+                || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
+    };
+    let odd: usize = lines
+        .iter()
+        .filter(|l| suspicious(l))
+        .map(|l| l.glyphs.len())
+        .sum();
+    if upright < 20 || odd * 10 < upright * 6 {
+        return lines;
+    }
+    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) =
+        lines.into_iter().partition(|l| suspicious(l));
+    let turned: Vec<Glyph> = odd_lines
+        .iter()
+        .flat_map(|l| l.glyphs.iter())
+        .filter_map(|&i| glyphs.get(i))
+        .map(|g| {
+            let b = g.page_box();
+            let (x0, y0) = Dir::Down.to_canon(b[0], b[3]);
+            let (x1, y1) = Dir::Down.to_canon(b[2], b[1]);
+            Glyph {
+                text: g.text.clone(),
+                dir: Dir::Down,
+                x0: x0.min(x1),
+                x1: x0.max(x1),
+                y0: y0.min(y1),
+                y1: y0.max(y1),
+                size: g.size,
+            }
+        })
+        .collect();
+    let idx: Vec<usize> = (0..turned.len()).collect();
+    let mut columns = build_lines(&turned, &idx, Split::AtGaps);
+    if columns.len() * 2 > odd_lines.len() {
+        kept.extend(odd_lines);
+        return kept;
+    }
+    for c in &mut columns {
+        // Indices of the turned glyphs mean nothing to the caller.
+        c.glyphs.clear();
+    }
+    kept.extend(columns);
+    kept
 }

@@ -377,7 +377,8 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         items.push(Item::Table(make_table(pc, grid, &cell_glyphs[t], page)));
     }
     free.sort_unstable();
-    for l in layout::build_lines(&pc.glyphs, &free, Split::AtGaps) {
+    let free_lines = layout::build_lines(&pc.glyphs, &free, Split::AtGaps);
+    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines) {
         items.push(Item::Line(l));
     }
     let boxes: Vec<[f32; 4]> = items
