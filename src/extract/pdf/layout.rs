@@ -368,31 +368,30 @@ fn interior(
 /// glyphs sit in such lines (or alone), they are read again as vertical
 /// columns, and that reading is kept when it gives far fewer lines.
 pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec<TextLine> {
-    let upright: usize = lines
-        .iter()
-        .filter(|l| l.dir == Dir::Right)
-        .map(|l| l.glyphs.len())
-        .sum();
+    let upright: usize = lines.iter().filter(|l| l.dir == Dir::Right).map(|l| l.glyphs.len()).sum();
+    let down: usize = lines.iter().filter(|l| l.dir == Dir::Down).map(|l| l.glyphs.len()).sum();
     let suspicious = |l: &TextLine| {
         l.dir == Dir::Right
-            && (l.glyphs.len() == 1
-                || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
+            && (l.glyphs.len() == 1 || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
     };
-    let odd: usize = lines
-        .iter()
-        .filter(|l| suspicious(l))
-        .map(|l| l.glyphs.len())
-        .sum();
-    if upright < 20 || odd * 10 < upright * 6 {
+    let odd: usize = lines.iter().filter(|l| suspicious(l)).map(|l| l.glyphs.len()).sum();
+    // Either most upright glyphs look like vertical writing, or the page is
+    // written vertically and stray upright glyphs (punctuation from another font) join its columns.
+    let mostly_odd = upright >= 20 && odd * 10 >= upright * 6;
+    let vertical_page = down >= 20 && odd > 0;
+    if !mostly_odd && !vertical_page {
         return lines;
     }
-    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) =
-        lines.into_iter().partition(|l| suspicious(l));
+    let take = |l: &TextLine| suspicious(l) || (vertical_page && l.dir == Dir::Down);
+    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) = lines.into_iter().partition(|l| take(l));
     let turned: Vec<Glyph> = odd_lines
         .iter()
         .flat_map(|l| l.glyphs.iter())
         .filter_map(|&i| glyphs.get(i))
         .map(|g| {
+            if g.dir == Dir::Down {
+                return g.clone();
+            }
             let b = g.page_box();
             let (x0, y0) = Dir::Down.to_canon(b[0], b[3]);
             let (x1, y1) = Dir::Down.to_canon(b[2], b[1]);
@@ -407,9 +406,10 @@ pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec
             }
         })
         .collect();
+    // Down glyphs of a vertical page keep their order along the column.
     let idx: Vec<usize> = (0..turned.len()).collect();
     let mut columns = build_lines(&turned, &idx, Split::AtGaps);
-    if columns.len() * 2 > odd_lines.len() {
+    if !vertical_page && columns.len() * 2 > odd_lines.len() {
         kept.extend(odd_lines);
         return kept;
     }
