@@ -368,13 +368,26 @@ fn interior(
 /// glyphs sit in such lines (or alone), they are read again as vertical
 /// columns, and that reading is kept when it gives far fewer lines.
 pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec<TextLine> {
-    let upright: usize = lines.iter().filter(|l| l.dir == Dir::Right).map(|l| l.glyphs.len()).sum();
-    let down: usize = lines.iter().filter(|l| l.dir == Dir::Down).map(|l| l.glyphs.len()).sum();
+    let upright: usize = lines
+        .iter()
+        .filter(|l| l.dir == Dir::Right)
+        .map(|l| l.glyphs.len())
+        .sum();
+    let down: usize = lines
+        .iter()
+        .filter(|l| l.dir == Dir::Down)
+        .map(|l| l.glyphs.len())
+        .sum();
     let suspicious = |l: &TextLine| {
         l.dir == Dir::Right
-            && (l.glyphs.len() == 1 || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
+            && (l.glyphs.len() == 1
+                || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
     };
-    let odd: usize = lines.iter().filter(|l| suspicious(l)).map(|l| l.glyphs.len()).sum();
+    let odd: usize = lines
+        .iter()
+        .filter(|l| suspicious(l))
+        .map(|l| l.glyphs.len())
+        .sum();
     // Either most upright glyphs look like vertical writing, or the page is
     // written vertically and stray upright glyphs (punctuation from another font) join its columns.
     let mostly_odd = upright >= 20 && odd * 10 >= upright * 6;
@@ -383,7 +396,8 @@ pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec
         return lines;
     }
     let take = |l: &TextLine| suspicious(l) || (vertical_page && l.dir == Dir::Down);
-    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) = lines.into_iter().partition(|l| take(l));
+    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) =
+        lines.into_iter().partition(|l| take(l));
     let turned: Vec<Glyph> = odd_lines
         .iter()
         .flat_map(|l| l.glyphs.iter())

@@ -149,25 +149,28 @@ fn open(bytes: &[u8], limits: &Limits, warnings: &mut Vec<String>) -> Result<lop
     if doc.objects.len() > limits.max_objects as usize {
         return Err(Error::limit("objects", limits.max_objects as u64));
     }
-    if doc.trailer.get(b"Encrypt").is_ok() {
-        if !doc.was_encrypted() {
-            return Err(Error::new(
-                Stage::Extract,
-                ErrorKind::Encrypted("a user password is needed to open it".into()),
+    // lopdf decrypts with the empty user password when it can (and then drops
+    // /Encrypt from the trailer); a remaining /Encrypt means it could not.
+    if let Some(state) = &doc.encryption_state {
+        let algo = match (state.version(), state.revision()) {
+            (5, _) | (_, 5) | (_, 6) => "AES-256",
+            (4, _) => "RC4/AES-128",
+            _ => "RC4",
+        };
+        if state.permissions().contains(lopdf::Permissions::COPYABLE) {
+            warnings.push(format!(
+                "encrypted PDF ({algo}) with an empty user password; read anyway"
+            ));
+        } else {
+            warnings.push(format!(
+                "encrypted PDF ({algo}) that forbids copying its text; read anyway"
             ));
         }
-        let p = doc
-            .get_encrypted()
-            .ok()
-            .and_then(|d| d.get(b"P").ok())
-            .and_then(|o| o.as_i64().ok())
-            .unwrap_or(-1);
-        // Bit 5 (value 16) allows copying text.
-        if p & 16 == 0 {
-            warnings.push("encrypted PDF that forbids copying its text; read anyway".into());
-        } else {
-            warnings.push("encrypted PDF with an empty user password; read anyway".into());
-        }
+    } else if doc.trailer.get(b"Encrypt").is_ok() {
+        return Err(Error::new(
+            Stage::Extract,
+            ErrorKind::Encrypted("a user password is needed to open it".into()),
+        ));
     }
     if doc.xref_recovery.is_some() {
         warnings.push("cross-reference table was damaged and has been rebuilt".into());
@@ -478,6 +481,17 @@ fn make_table(
     let mut header_rows = row_filled.iter().take_while(|&&f| f).count();
     if header_rows == rows.len() {
         header_rows = 0;
+    }
+    // Unshaded, a multi-level header still shows: a top row whose cells
+    // group columns (a column span), with the lower header level under it.
+    if header_rows == 0 && rows.len() > 3 {
+        let top = &rows[0].cells;
+        if top.len() > 1 && top.iter().any(|c| c.col_span > 1) {
+            let depth = top.iter().map(|c| c.row_span as usize).max().unwrap_or(1);
+            if depth < rows.len() / 2 && top.iter().any(|c| (c.row_span as usize) < depth) {
+                header_rows = depth;
+            }
+        }
     }
     for r in rows.iter_mut().take(header_rows) {
         for c in &mut r.cells {

@@ -548,3 +548,44 @@ fn row_split_by_a_page_break_is_rejoined() {
         ]
     );
 }
+
+/// Encrypts a one-page PDF with RC4 (V2, 128-bit) and the given passwords.
+fn encrypted(user: &str, permissions: lopdf::Permissions) -> Vec<u8> {
+    let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Secret text) Tj ET")]);
+    let mut doc = lopdf::Document::load_mem(&plain).expect("load");
+    let id = Object::String(
+        b"0123456789abcdef".to_vec(),
+        lopdf::StringFormat::Hexadecimal,
+    );
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let version = lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: user,
+        key_length: 128,
+        permissions,
+    };
+    let state = lopdf::EncryptionState::try_from(version).expect("state");
+    doc.encrypt(&state).expect("encrypt");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn encryption_with_empty_user_password_is_read_with_a_warning() {
+    let bytes = encrypted("", lopdf::Permissions::PRINTABLE);
+    let d = read(&bytes);
+    assert_eq!(lines(&d), vec!["Secret text"]);
+    assert!(
+        d.warnings.iter().any(|w| w.contains("forbids copying")),
+        "{:?}",
+        d.warnings
+    );
+    let e = extract(
+        &encrypted("secret", lopdf::Permissions::all()),
+        &Limits::default(),
+    )
+    .expect_err("password");
+    assert!(matches!(e.kind(), ErrorKind::Encrypted(_)), "{e}");
+}
