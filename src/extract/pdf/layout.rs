@@ -237,25 +237,27 @@ fn xy(
             bottom = bottom.min(b[1]);
         }
     }
-    // Runs of slabs that share an interior gutter.
-    let mut blocks: Vec<(Vec<usize>, Intervals)> = Vec::new();
+    // Runs of slabs that share an interior gutter; each run keeps its x extent
+    // so that extending it costs the new slab only.
+    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32))> = Vec::new();
     for slab in slabs {
         let free = free_intervals(boxes, &slab);
-        if let Some((items, cur)) = blocks.last_mut() {
+        let ext = extent(boxes, &slab);
+        if let Some((items, cur, run)) = blocks.last_mut() {
             let inter = intersect(cur, &free);
-            let mut merged: Vec<usize> = items.clone();
-            merged.extend(&slab);
-            if !interior(boxes, &merged, &inter, min_gap).is_empty() {
-                *items = merged;
+            let merged_ext = (run.0.min(ext.0), run.1.max(ext.1));
+            if !interior(merged_ext, &inter, min_gap).is_empty() {
+                items.extend(&slab);
                 *cur = inter;
+                *run = merged_ext;
                 continue;
             }
         }
-        blocks.push((slab, free));
+        blocks.push((slab, free, ext));
     }
     let n_blocks = blocks.len();
-    for (items, free) in blocks {
-        let gutters = interior(boxes, &items, &free, min_gap);
+    for (items, free, ext) in blocks {
+        let gutters = interior(ext, &free, min_gap);
         if !gutters.is_empty() {
             let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
             for &i in &items {
@@ -348,18 +350,19 @@ fn intersect(a: &[(f32, f32)], b: &[(f32, f32)]) -> Vec<(f32, f32)> {
 }
 
 /// The free intervals that have items on both sides and are wide enough.
-fn interior(
-    boxes: &[[f32; 4]],
-    ids: &[usize],
-    free: &[(f32, f32)],
-    min_gap: f32,
-) -> Vec<(f32, f32)> {
-    let lo = ids.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
-    let hi = ids.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+fn interior(ext: (f32, f32), free: &[(f32, f32)], min_gap: f32) -> Vec<(f32, f32)> {
+    let (lo, hi) = ext;
     free.iter()
         .copied()
         .filter(|&(a, b)| a > lo && b < hi && b - a >= min_gap)
         .collect()
+}
+
+/// The x extent of a set of items.
+fn extent(boxes: &[[f32; 4]], ids: &[usize]) -> (f32, f32) {
+    let lo = ids.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
+    let hi = ids.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+    (lo, hi)
 }
 
 /// Some producers draw vertical writing with a horizontal font, placing

@@ -28,6 +28,23 @@ use layout::{Split, TextLine};
 /// Reads a PDF into blocks: lines in reading order and tables, with page and
 /// position on each.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document> {
+    // A panic in lopdf or here on a hostile file ends this document only.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_inner(bytes, limits)
+    })) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "PDF reader".into());
+            Err(Error::new(Stage::Extract, ErrorKind::Panic(msg)))
+        }
+    }
+}
+
+fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let start = Instant::now();
     let mut warnings: Vec<String> = Vec::new();
     let doc = open(bytes, limits, &mut warnings)?;

@@ -589,3 +589,40 @@ fn encryption_with_empty_user_password_is_read_with_a_warning() {
     .expect_err("password");
     assert!(matches!(e.kind(), ErrorKind::Encrypted(_)), "{e}");
 }
+
+#[test]
+fn mutated_files_never_panic_or_hang() {
+    // A table, a form and compressed streams, then bytes flipped all over.
+    let mut p = page(&ruled_table(700.0, true, "Head", &[("a", "b"), ("c", "d")]));
+    p.xobjects.push((
+        "Fm1",
+        Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 9.into(), 9.into()] },
+            b"BT /F1 10 Tf 0 0 Td (f) Tj ET".to_vec(),
+        ),
+    ));
+    p.content.extend_from_slice(b" /Fm1 Do");
+    let mut doc = lopdf::Document::load_mem(&build(vec![p])).expect("load");
+    doc.compress();
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).expect("save");
+    let limits = Limits {
+        max_time: std::time::Duration::from_secs(5),
+        ..Limits::default()
+    };
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..300 {
+        let mut m = pdf.clone();
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = (seed % m.len() as u64) as usize;
+            m[at] = (seed >> 32) as u8;
+        }
+        let r = extract(&m, &limits);
+        if let Err(e) = &r {
+            assert!(!matches!(e.kind(), ErrorKind::Panic(_)), "panic: {e}");
+        }
+    }
+}
