@@ -722,7 +722,8 @@ fn join_tables(pages: &mut [PageItems]) {
 
 /// Where a page break splits a table, the continuation's first row may carry
 /// on cells of the first part: an empty cell under a cell that reaches the
-/// first part's last row and has text extends that cell (a row label spanning rows). When
+/// first part's last row and has text, left of the row's first text, extends
+/// that cell (a row label spanning rows). When
 /// the leftmost cell is such a continuation of a one-row label, the whole row
 /// was split by the page break, and its cells' lines go to the cells above.
 fn continue_split_row(prev: &mut Table, next: &mut Table) {
@@ -752,12 +753,19 @@ fn continue_split_row(prev: &mut Table, next: &mut Table) {
         .cells
         .first()
         .is_some_and(|c| c.col == 0 && c.text().trim().is_empty());
-    let lead_one_row = reaching
-        .get(&0)
-        .is_some_and(|&(ri, ci)| ri + 1 == last && prev.rows[ri].cells[ci].row_span == 1);
+    let lead_one_row = reaching.get(&0).is_some_and(|&(ri, ci)| {
+        let c = &prev.rows[ri].cells[ci];
+        ri + 1 == last && c.row_span == 1 && !c.text().trim().is_empty()
+    });
     let whole_row =
         lead_empty && lead_one_row && next.rows[0].cells.iter().all(|c| c.row_span == 1);
     let first = next.rows.remove(0);
+    // Only row labels carry on: cells left of the row's first text.
+    let first_text = first
+        .cells
+        .iter()
+        .find(|c| !c.text().trim().is_empty())
+        .map_or(u32::MAX, |c| c.col);
     let mut kept = Vec::new();
     for mut c in first.cells {
         let Some(&(ri, ci)) = reaching.get(&c.col) else {
@@ -766,7 +774,10 @@ fn continue_split_row(prev: &mut Table, next: &mut Table) {
         let target = &mut prev.rows[ri].cells[ci];
         if whole_row {
             target.blocks.append(&mut c.blocks);
-        } else if c.text().trim().is_empty() && !target.text().trim().is_empty() {
+        } else if c.col < first_text
+            && c.text().trim().is_empty()
+            && !target.text().trim().is_empty()
+        {
             target.row_span += c.row_span;
         } else {
             kept.push(c);

@@ -177,8 +177,13 @@ pub(crate) fn find_tables(rules: &[Rule], fills: &[Fill], warnings: &mut Vec<Str
         if ch.len() < 2 || cv.len() < 2 {
             continue;
         }
-        if let Some(g) = grid_from(&ch, &cv, fills) {
-            grids.push(g);
+        for (bh, bv) in split_stacked(&ch, &cv) {
+            if bh.len() < 2 || bv.len() < 2 {
+                continue;
+            }
+            if let Some(g) = grid_from(&bh, &bv, fills) {
+                grids.push(g);
+            }
         }
     }
     grids
@@ -285,6 +290,80 @@ fn drop_slivers(v: Vec<f32>, min: f32) -> Vec<f32> {
             continue;
         }
         out.push(x);
+    }
+    out
+}
+
+/// Splits rules of tables drawn one right under the other (sharing a border)
+/// into one set per table: at a horizontal rule that no inner vertical rule
+/// crosses, where the inner columns above and below are all different.
+fn split_stacked(hs: &[Rule], vs: &[Rule]) -> Vec<(Vec<Rule>, Vec<Rule>)> {
+    let x_lo = vs.iter().map(|v| v.pos).fold(f32::MAX, f32::min);
+    let x_hi = vs.iter().map(|v| v.pos).fold(f32::MIN, f32::max);
+    let inner: Vec<&Rule> = vs
+        .iter()
+        .filter(|v| v.pos > x_lo + TOUCH_TOL && v.pos < x_hi - TOUCH_TOL)
+        .collect();
+    let mut cuts: Vec<f32> = Vec::new();
+    let mut ys: Vec<f32> = hs.iter().map(|h| h.pos).collect();
+    ys.sort_by(|a, b| b.total_cmp(a));
+    ys.dedup_by(|a, b| (*a - *b).abs() <= POS_TOL);
+    for &y in &ys {
+        if inner
+            .iter()
+            .any(|v| v.from < y - TOUCH_TOL && v.to > y + TOUCH_TOL)
+        {
+            continue;
+        }
+        let above: Vec<f32> = inner
+            .iter()
+            .filter(|v| (v.from - y).abs() <= TOUCH_TOL)
+            .map(|v| v.pos)
+            .collect();
+        let below: Vec<f32> = inner
+            .iter()
+            .filter(|v| (v.to - y).abs() <= TOUCH_TOL)
+            .map(|v| v.pos)
+            .collect();
+        let shared = above
+            .iter()
+            .any(|a| below.iter().any(|b| (a - b).abs() <= TOUCH_TOL));
+        if !above.is_empty() && !below.is_empty() && !shared {
+            cuts.push(y);
+        }
+    }
+    if cuts.is_empty() {
+        return vec![(hs.to_vec(), vs.to_vec())];
+    }
+    // Bands between cuts, top to bottom; a cut's rule belongs to both bands.
+    let mut bounds = vec![f32::MAX];
+    bounds.extend(&cuts);
+    bounds.push(f32::MIN);
+    let mut out = Vec::new();
+    for w in bounds.windows(2) {
+        let (top, bottom) = (w[0], w[1]);
+        let bv: Vec<Rule> = vs
+            .iter()
+            .filter_map(|v| {
+                let (from, to) = (v.from.max(bottom), v.to.min(top));
+                (to - from > TOUCH_TOL).then_some(Rule { from, to, ..*v })
+            })
+            .collect();
+        // A shared border reaches as far as the wider table: clip it to this one.
+        let lo = bv.iter().map(|v| v.pos).fold(f32::MAX, f32::min) - TOUCH_TOL;
+        let hi = bv.iter().map(|v| v.pos).fold(f32::MIN, f32::max) + TOUCH_TOL;
+        let bh: Vec<Rule> = hs
+            .iter()
+            .filter(|h| h.pos <= top + POS_TOL && h.pos >= bottom - POS_TOL)
+            .filter_map(|h| {
+                if !cuts.iter().any(|c| (c - h.pos).abs() <= POS_TOL) {
+                    return Some(*h);
+                }
+                let (from, to) = (h.from.max(lo), h.to.min(hi));
+                (to - from > TOUCH_TOL).then_some(Rule { from, to, ..*h })
+            })
+            .collect();
+        out.push((bh, bv));
     }
     out
 }

@@ -626,3 +626,41 @@ fn mutated_files_never_panic_or_hang() {
         }
     }
 }
+
+#[test]
+fn tables_drawn_one_under_the_other_stay_apart() {
+    let mut c = String::from("0.5 w ");
+    for y in [700, 680, 660, 640, 620] {
+        c += &format!("100 {y} m 400 {y} l S ");
+    }
+    for x in [100, 250, 400] {
+        c += &format!("{x} 660 m {x} 700 l S ");
+    }
+    for x in [100, 200, 300, 400] {
+        c += &format!("{x} 620 m {x} 660 l S ");
+    }
+    c += "BT /F1 10 Tf";
+    for (x, y, t) in [
+        (105, 685, "A1"),
+        (255, 685, "A2"),
+        (105, 665, "A3"),
+        (255, 665, "A4"),
+    ] {
+        c += &format!(" 1 0 0 1 {x} {y} Tm ({t}) Tj");
+    }
+    for (x, y, t) in [
+        (105, 645, "B1"),
+        (205, 645, "B2"),
+        (305, 645, "B3"),
+        (105, 625, "B4"),
+    ] {
+        c += &format!(" 1 0 0 1 {x} {y} Tm ({t}) Tj");
+    }
+    c += " ET";
+    let d = read(&build(vec![page(&c)]));
+    let ts = tables(&d);
+    assert_eq!(ts.len(), 2, "{:?}", d.blocks);
+    let widths: Vec<usize> = ts.iter().map(|t| t.rows[0].cells.len()).collect();
+    assert_eq!(widths, vec![2, 3]);
+    assert_eq!(ts[1].rows[1].cells[0].text(), "B4");
+}
