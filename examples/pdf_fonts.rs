@@ -1,0 +1,260 @@
+//! Runs the font layer over real PDFs: every Tj/TJ/'/" string of each page
+//! (and of the form XObjects it draws) through the matching `Font`, in
+//! content-stream order, then compares the characters with the poppler
+//! reference `<file>.pdftotext.txt` when one sits beside the PDF.
+//!
+//! ```text
+//! cargo run --example pdf_fonts -- [--text] [--warnings] FILE.pdf...
+//! cargo run --example pdf_fonts -- /work/shared/corpus-real/pdfjs/*.pdf
+//! ```
+//!
+//! Columns: glyphs decoded, glyphs with empty text (undecodable), and the
+//! character-bigram Dice coefficient against the reference after removing
+//! white space, raw and after NFKC on both sides (order matters only within
+//! bigrams, so reading-order differences cost little).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object};
+use torikumi::extract::pdf::font::{DecodedGlyph, Font};
+use torikumi::limits::Limits;
+use unicode_normalization::UnicodeNormalization;
+
+struct Stats {
+    glyphs: usize,
+    undecodable: usize,
+    warnings: Vec<String>,
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
+    doc.dereference(o).ok().map(|(_, o)| o)
+}
+
+fn fonts_of<'a>(
+    doc: &'a Document,
+    resources: Option<&'a Dictionary>,
+) -> BTreeMap<Vec<u8>, &'a Dictionary> {
+    let mut m = BTreeMap::new();
+    let Some(fd) = resources
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+    else {
+        return m;
+    };
+    for (k, v) in fd.iter() {
+        if let Some(Object::Dictionary(d)) = deref(doc, v) {
+            m.insert(k.clone(), d);
+        }
+    }
+    m
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_content(
+    doc: &Document,
+    content: &[u8],
+    fonts: &BTreeMap<Vec<u8>, &Dictionary>,
+    resources: Option<&Dictionary>,
+    depth: u32,
+    limits: &Limits,
+    out: &mut String,
+    stats: &mut Stats,
+) {
+    let Ok(ops) = Content::decode(content) else {
+        stats.warnings.push("content stream unreadable".into());
+        return;
+    };
+    let mut cache: HashMap<Vec<u8>, Font> = HashMap::new();
+    let mut current: Option<Vec<u8>> = None;
+    let mut glyphs: Vec<DecodedGlyph> = Vec::new();
+    for op in &ops.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                if let Some(Object::Name(n)) = op.operands.first() {
+                    if !cache.contains_key(n) {
+                        if let Some(d) = fonts.get(n) {
+                            let f = Font::load(doc, d, limits, &mut stats.warnings);
+                            cache.insert(n.clone(), f);
+                        }
+                    }
+                    current = Some(n.clone());
+                }
+            }
+            "Tj" | "'" | "\"" | "TJ" => {
+                let Some(font) = current.as_ref().and_then(|n| cache.get(n)) else {
+                    continue;
+                };
+                let mut strings: Vec<&[u8]> = Vec::new();
+                for o in &op.operands {
+                    match o {
+                        Object::String(s, _) => strings.push(s),
+                        Object::Array(a) => {
+                            for e in a {
+                                if let Object::String(s, _) = e {
+                                    strings.push(s);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                for s in strings {
+                    glyphs.clear();
+                    font.decode(s, &mut glyphs);
+                    for g in &glyphs {
+                        stats.glyphs += 1;
+                        if g.text.is_empty() {
+                            stats.undecodable += 1;
+                            out.push('\u{FFFD}');
+                        } else {
+                            out.push_str(&g.text);
+                        }
+                    }
+                }
+                out.push(' ');
+            }
+            "ET" | "T*" | "Td" | "TD" => out.push('\n'),
+            "Do" if depth < 8 => {
+                let Some(Object::Name(n)) = op.operands.first() else {
+                    continue;
+                };
+                let xo = resources
+                    .and_then(|r| r.get(b"XObject").ok())
+                    .and_then(|o| deref(doc, o))
+                    .and_then(|o| o.as_dict().ok())
+                    .and_then(|d| d.get(n).ok())
+                    .and_then(|o| deref(doc, o));
+                if let Some(Object::Stream(s)) = xo {
+                    if s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok()
+                        != Some(b"Form".as_slice())
+                    {
+                        continue;
+                    }
+                    let res = s
+                        .dict
+                        .get(b"Resources")
+                        .ok()
+                        .and_then(|o| deref(doc, o))
+                        .and_then(|o| o.as_dict().ok());
+                    let res = res.or(resources);
+                    let f2 = fonts_of(doc, res);
+                    if let Ok(data) = s.get_plain_content_with_limit(64 << 20) {
+                        run_content(doc, &data, &f2, res, depth + 1, limits, out, stats);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn bigrams(s: &str) -> HashMap<(char, char), usize> {
+    let chars: Vec<char> = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{FFFD}')
+        .collect();
+    let mut m = HashMap::new();
+    for w in chars.windows(2) {
+        *m.entry((w[0], w[1])).or_insert(0) += 1;
+    }
+    m
+}
+
+fn dice(a: &str, b: &str) -> f64 {
+    let (x, y) = (bigrams(a), bigrams(b));
+    let (nx, ny): (usize, usize) = (x.values().sum(), y.values().sum());
+    if nx + ny == 0 {
+        return 1.0;
+    }
+    let common: usize = x
+        .iter()
+        .map(|(k, v)| (*v).min(*y.get(k).unwrap_or(&0)))
+        .sum();
+    2.0 * common as f64 / (nx + ny) as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let show_text = args.iter().any(|a| a == "--text");
+    let show_warn = args.iter().any(|a| a == "--warnings");
+    let limits = Limits::default();
+    println!(
+        "{:<44} {:>5} {:>7} {:>6} {:>6} {:>6}",
+        "file", "pages", "glyphs", "undec", "dice", "nfkc"
+    );
+    for path in args.iter().filter(|a| !a.starts_with("--")) {
+        let name = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc = match Document::load(path) {
+            Ok(d) => d,
+            Err(e) => {
+                println!("{name:<44} load error: {e}");
+                continue;
+            }
+        };
+        let mut stats = Stats {
+            glyphs: 0,
+            undecodable: 0,
+            warnings: Vec::new(),
+        };
+        let mut all = String::new();
+        let pages = doc.get_pages();
+        for (no, id) in &pages {
+            let fonts = doc.get_page_fonts(*id).unwrap_or_default();
+            let resources = doc.get_page_resources(*id).ok().and_then(|(r, ids)| {
+                r.or_else(|| ids.first().and_then(|i| doc.get_dictionary(*i).ok()))
+            });
+            let content = doc
+                .get_page_content_with_limit(*id, 64 << 20)
+                .unwrap_or_default();
+            let mut text = String::new();
+            run_content(
+                &doc, &content, &fonts, resources, 0, &limits, &mut text, &mut stats,
+            );
+            if show_text {
+                println!("--- {name} page {no}\n{text}");
+            }
+            all.push_str(&text);
+        }
+        // The poppler reference, else (corpus-dev) the source text `<stem>.txt`
+        // of `<stem>.lo.pdf` / `<stem>.chromium.pdf`.
+        let stem = path
+            .trim_end_matches(".pdf")
+            .trim_end_matches(".lo")
+            .trim_end_matches(".chromium");
+        let reference = std::fs::read_to_string(format!("{path}.pdftotext.txt"))
+            .or_else(|_| std::fs::read_to_string(format!("{stem}.txt")))
+            .ok();
+        let (d, dn) = match &reference {
+            Some(r) => {
+                let a: String = all.nfkc().collect();
+                let b: String = r.nfkc().collect();
+                (
+                    format!("{:.3}", dice(&all, r)),
+                    format!("{:.3}", dice(&a, &b)),
+                )
+            }
+            None => ("-".into(), "-".into()),
+        };
+        println!(
+            "{name:<44} {:>5} {:>7} {:>6} {:>6} {:>6}",
+            pages.len(),
+            stats.glyphs,
+            stats.undecodable,
+            d,
+            dn
+        );
+        if show_warn {
+            stats.warnings.sort();
+            stats.warnings.dedup();
+            for w in &stats.warnings {
+                println!("    warning: {w}");
+            }
+        }
+    }
+}
