@@ -26,6 +26,8 @@ struct Stats {
     glyphs: usize,
     undecodable: usize,
     warnings: Vec<String>,
+    /// Undecodable glyphs per font: (font name, code) → count.
+    undecodable_codes: BTreeMap<(String, u32), usize>,
 }
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
@@ -77,6 +79,9 @@ fn run_content(
                     if !cache.contains_key(n) {
                         if let Some(d) = fonts.get(n) {
                             let f = Font::load(doc, d, limits, &mut stats.warnings);
+                            if std::env::var_os("PDF_FONTS_DUMP").is_some() {
+                                dump_font(doc, d);
+                            }
                             cache.insert(n.clone(), f);
                         }
                     }
@@ -104,19 +109,32 @@ fn run_content(
                 for s in strings {
                     glyphs.clear();
                     font.decode(s, &mut glyphs);
+                    if std::env::var_os("PDF_FONTS_DUMP").is_some()
+                        && glyphs.iter().any(|g| g.text.is_empty())
+                    {
+                        eprintln!(
+                            "UNDECODABLE depth {depth} {} {:02x?} font {:?}",
+                            font.base_font(),
+                            s,
+                            current.as_ref().map(|n| String::from_utf8_lossy(n))
+                        );
+                    }
                     for g in &glyphs {
                         stats.glyphs += 1;
                         if g.text.is_empty() {
                             stats.undecodable += 1;
+                            *stats
+                                .undecodable_codes
+                                .entry((font.base_font().to_string(), g.code))
+                                .or_insert(0) += 1;
                             out.push('\u{FFFD}');
                         } else {
                             out.push_str(&g.text);
                         }
                     }
                 }
-                out.push(' ');
             }
-            "ET" | "T*" | "Td" | "TD" => out.push('\n'),
+            "ET" | "T*" => out.push('\n'),
             "Do" if depth < 8 => {
                 let Some(Object::Name(n)) = op.operands.first() else {
                     continue;
@@ -147,6 +165,24 @@ fn run_content(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Debug aid (env PDF_FONTS_DUMP=1): the font dictionary and its ToUnicode.
+fn dump_font(doc: &Document, d: &Dictionary) {
+    eprintln!("FONT {:?}", d);
+    if let Some(Object::Stream(s)) = d.get(b"ToUnicode").ok().and_then(|o| deref(doc, o)) {
+        if let Ok(b) = s.get_plain_content_with_limit(1 << 20) {
+            eprintln!(
+                "TOUNICODE {}",
+                String::from_utf8_lossy(&b[..b.len().min(3000)])
+            );
+        }
+    }
+    for key in [&b"DescendantFonts"[..], b"Encoding"] {
+        if let Some(o) = d.get(key).ok().and_then(|o| deref(doc, o)) {
+            eprintln!("  {} = {:?}", String::from_utf8_lossy(key), o);
         }
     }
 }
@@ -201,6 +237,7 @@ fn main() {
             glyphs: 0,
             undecodable: 0,
             warnings: Vec::new(),
+            undecodable_codes: BTreeMap::new(),
         };
         let mut all = String::new();
         let pages = doc.get_pages();
@@ -249,11 +286,47 @@ fn main() {
             d,
             dn
         );
+        if let (true, Some(r)) = (show_warn, &reference) {
+            // Characters (NFKC) this decoder gives more or fewer often than the reference.
+            let count = |t: &str| {
+                let mut m: HashMap<char, i64> = HashMap::new();
+                for c in t.nfkc().filter(|c| !c.is_whitespace()) {
+                    *m.entry(c).or_insert(0) += 1;
+                }
+                m
+            };
+            let (a, b) = (count(&all), count(r));
+            let mut diff: Vec<(char, i64)> = a
+                .keys()
+                .chain(b.keys())
+                .map(|c| (*c, a.get(c).unwrap_or(&0) - b.get(c).unwrap_or(&0)))
+                .collect();
+            diff.sort_by_key(|d| (-d.1, d.0));
+            diff.dedup();
+            let more: String = diff
+                .iter()
+                .filter(|d| d.1 > 0)
+                .take(25)
+                .map(|d| format!("{}:{} ", d.0, d.1))
+                .collect();
+            let less: String = diff
+                .iter()
+                .rev()
+                .filter(|d| d.1 < 0)
+                .take(25)
+                .map(|d| format!("{}:{} ", d.0, -d.1))
+                .collect();
+            println!("    more than reference: {more}");
+            println!("    fewer than reference: {less}");
+        }
         if show_warn {
             stats.warnings.sort();
             stats.warnings.dedup();
             for w in &stats.warnings {
                 println!("    warning: {w}");
+            }
+            for ((f, code), n) in stats.undecodable_codes.iter().take(40) {
+                println!("    undecodable: font {f} code {code:#06x} x{n}");
             }
         }
     }

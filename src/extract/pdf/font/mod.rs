@@ -19,6 +19,7 @@ pub mod glyphs;
 mod glyphs_data;
 mod predefined;
 mod truetype;
+mod type1;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -105,8 +106,6 @@ pub struct Font {
     /// Embedded TrueType: reverse cmap (glyph id → text) and CID → GID map.
     tt_reverse: Option<Arc<HashMap<u16, String>>>,
     cid_to_gid: Option<Arc<Vec<u16>>>,
-    /// Also try Adobe-Japan1 after the TrueType cmap.
-    japan1_fallback: bool,
     first_char: u32,
     widths: Vec<f32>,
     missing_width: f32,
@@ -248,7 +247,6 @@ impl Font {
             cid_text: CidText::None,
             tt_reverse: None,
             cid_to_gid: None,
-            japan1_fallback: false,
             first_char: 0,
             widths: Vec::new(),
             missing_width: 0.0,
@@ -260,8 +258,18 @@ impl Font {
             type3_matrix: None,
         };
 
-        // ToUnicode first; a broken one is dropped with a warning.
-        if let Ok(o) = font.get(b"ToUnicode")
+        // ToUnicode first; a broken one is dropped with a warning. A name
+        // (`/Identity-H`, seen in the wild) carries no mapping.
+        let tu = font.get(b"ToUnicode").ok().filter(|o| {
+            let named = matches!(deref(doc, o), Some(Object::Name(_)));
+            if named {
+                warnings.push(format!(
+                    "font {base_font}: ToUnicode is a name, not a CMap; ignored"
+                ));
+            }
+            !named
+        });
+        if let Some(o) = tu
             && let Some(data) = stream_bytes(doc, o, cmap_limit, "ToUnicode", warnings)
         {
             let cm = CMap::parse(&data);
@@ -356,11 +364,15 @@ impl Font {
         };
         let mut diffs: Vec<(u8, Vec<u8>)> = Vec::new();
         let mut has_encoding = false;
+        let mut explicit_base = false;
         match font.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
             Some(Object::Name(n)) => {
                 has_encoding = true;
                 match BaseEncoding::from_name(n) {
-                    Some(b) => base = Some(b),
+                    Some(b) => {
+                        base = Some(b);
+                        explicit_base = true;
+                    }
                     None => warnings.push(format!(
                         "font {}: unknown simple encoding /{}",
                         self.base_font,
@@ -373,6 +385,7 @@ impl Font {
                 if let Some(b) = get_name(doc, d, b"BaseEncoding").and_then(BaseEncoding::from_name)
                 {
                     base = Some(b);
+                    explicit_base = true;
                 }
                 if let Some(arr) = get_array(doc, d, b"Differences") {
                     let mut code: Option<u32> = None;
@@ -395,20 +408,43 @@ impl Font {
         let mut table: Vec<Option<String>> = (0..=255u8)
             .map(|c| base.and_then(|b| b.char_of(c)).map(String::from))
             .collect();
+        // No base encoding named: an embedded Type 1 / CFF program's own
+        // encoding replaces the default.
+        if !explicit_base && matches!(subtype, b"Type1" | b"MMType1") {
+            let builtin = desc.and_then(|d| {
+                if let Ok(o) = d.get(b"FontFile") {
+                    let data = stream_bytes(doc, o, stream_limit, "FontFile", warnings)?;
+                    type1::type1_builtin(&data)
+                } else if let Ok(o) = d.get(b"FontFile3") {
+                    let data = stream_bytes(doc, o, stream_limit, "FontFile3", warnings)?;
+                    type1::cff_builtin(&data)
+                } else {
+                    None
+                }
+            });
+            if let Some(names) = builtin {
+                for (slot, name) in table.iter_mut().zip(names) {
+                    if let Some(n) = name {
+                        *slot = glyphs::name_to_unicode(&n);
+                    }
+                }
+            }
+        }
         for (c, name) in &diffs {
             table[usize::from(*c)] = glyphs::name_to_unicode(name);
         }
-        // A symbolic TrueType font without encoding: its (3,0)/(1,0) cmap says
-        // which glyph a code draws; the (3,1) cmap, if any, says what it means.
+        // An embedded TrueType program: its (3,0)/(1,0) cmap says which glyph
+        // a code draws; the (3,1) cmap, if any, says what it means. That wins
+        // for symbolic fonts and fonts without encoding, and fills the codes
+        // the encoding leaves empty in the others (ToUnicode still comes first).
         if subtype == b"TrueType"
-            && (!has_encoding || symbolic)
-            && self.to_unicode.is_none()
             && let Some(ff) = desc.and_then(|d| d.get(b"FontFile2").ok())
             && let Some(data) = stream_bytes(doc, ff, stream_limit, "FontFile2", warnings)
             && let Some(t) = truetype::simple_codes_to_text(&data)
         {
+            let wins = !has_encoding || symbolic;
             for (c, s) in t.into_iter().enumerate() {
-                if s.is_some() {
+                if s.is_some() && (wins || table[c].is_none()) {
                     table[c] = s;
                 }
             }
@@ -514,7 +550,6 @@ impl Font {
                 Some(rev) if !rev.is_empty() => {
                     self.tt_reverse = Some(Arc::new(rev));
                     // The embedded program's CIDs are glyph ids, not Adobe-Japan1.
-                    self.japan1_fallback = false;
                     self.cid_text = CidText::None;
                 }
                 _ => warnings.push(format!(
@@ -613,11 +648,6 @@ impl Font {
             if let Some(s) = gid.and_then(|g| rev.get(&g)) {
                 return s.clone();
             }
-        }
-        if self.japan1_fallback
-            && let Some(s) = cid.and_then(glyphs::japan1_to_unicode)
-        {
-            return s;
         }
         let _ = code;
         String::new()

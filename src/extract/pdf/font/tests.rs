@@ -503,3 +503,20 @@ fn broken_dictionaries_never_panic() {
         }
     }
 }
+
+#[test]
+fn type1_builtin_encoding_from_font_program() {
+    let mut doc = Document::with_version("1.7");
+    let prog = stream(
+        &mut doc,
+        b"%!PS-AdobeFont-1.0: CMR10\n/Encoding 256 array\ndup 65 /B put\ndup 11 /ff put\nreadonly def\ncurrentfile eexec\xde\xad",
+    );
+    let fd = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile" => prog });
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "CMR10", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"A\x0bC"), "B\u{FB00}C");
+    // A named base encoding wins over the program's.
+    let font = dictionary! { "Subtype" => "Type1", "Encoding" => "WinAnsiEncoding", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"A"), "A");
+}
