@@ -13,11 +13,15 @@
 //!
 //! Unknown glyphs decode to empty text; the caller counts them.
 
+#[rustfmt::skip]
 mod adobe_japan1;
 pub mod cmap;
 pub mod glyphs;
+#[rustfmt::skip]
 mod glyphs_data;
 mod predefined;
+#[rustfmt::skip]
+mod std14;
 mod truetype;
 mod type1;
 
@@ -113,6 +117,8 @@ pub struct Font {
     default_width: f32,
     cid_vmetrics: WidthRanges<f32>,
     default_vadvance: f32,
+    /// Standard 14 font widths by character, for simple fonts without /Widths.
+    std14: Option<&'static [(u16, u16)]>,
     /// Glyph space → text space scale for widths (0.001, or the Type 3 FontMatrix).
     width_scale: f32,
     type3_matrix: Option<[f32; 6]>,
@@ -256,6 +262,7 @@ impl Font {
             default_vadvance: -1.0,
             width_scale: 0.001,
             type3_matrix: None,
+            std14: None,
         };
 
         // ToUnicode first; a broken one is dropped with a warning. A name
@@ -344,13 +351,13 @@ impl Font {
             .and_then(|d| get_num(doc, d, b"MissingWidth"))
             .unwrap_or(0.0);
         if self.widths.is_empty() && self.kind == FontKind::Simple {
-            // Standard 14 fonts may come without /Widths; no metrics are
-            // bundled, so use a typical average (Courier is fixed at 600).
-            self.missing_width = if self.base_font.contains("Courier") {
-                600.0
-            } else {
-                500.0
-            };
+            // Standard 14 fonts may come without /Widths: bundled metrics by
+            // character; Courier is fixed at 600; others get a typical 500.
+            let (table, fallback) = std14_metrics(&self.base_font);
+            self.std14 = table;
+            if self.missing_width == 0.0 {
+                self.missing_width = fallback;
+            }
         }
 
         // Encoding → glyph names → text.
@@ -696,6 +703,7 @@ impl Font {
                     let w = code
                         .checked_sub(self.first_char)
                         .and_then(|k| self.widths.get(k as usize).copied())
+                        .or_else(|| std14_width(self.std14?, text.as_deref()?))
                         .unwrap_or(self.missing_width);
                     (w * self.width_scale, -1.0)
                 }
@@ -737,6 +745,41 @@ impl Font {
     pub fn has_to_unicode(&self) -> bool {
         self.to_unicode.is_some()
     }
+}
+
+/// Width table and fallback width of a standard 14 font name (subset tag
+/// and style suffixes tolerated; Arial and Times New Roman are metric clones).
+fn std14_metrics(name: &str) -> (Option<&'static [(u16, u16)]>, f32) {
+    let n = name.split_once('+').map_or(name, |(_, b)| b);
+    let bold = n.contains("Bold");
+    let italic = n.contains("Italic") || n.contains("Oblique");
+    if n.starts_with("Courier") {
+        return (None, 600.0);
+    }
+    let table = if n.starts_with("Helvetica") || n.starts_with("Arial") {
+        Some(if bold {
+            std14::HELVETICA_BOLD
+        } else {
+            std14::HELVETICA
+        })
+    } else if n.starts_with("Times") {
+        Some(match (bold, italic) {
+            (true, true) => std14::TIMES_BOLD_ITALIC,
+            (true, false) => std14::TIMES_BOLD,
+            (false, true) => std14::TIMES_ITALIC,
+            (false, false) => std14::TIMES_ROMAN,
+        })
+    } else {
+        None
+    };
+    (table, 500.0)
+}
+
+fn std14_width(table: &[(u16, u16)], text: &str) -> Option<f32> {
+    let mut it = text.chars();
+    let c = u16::try_from(u32::from(it.next()?)).ok()?;
+    let i = table.binary_search_by_key(&c, |e| e.0).ok()?;
+    Some(f32::from(table[i].1))
 }
 
 /// Parses `/W` (values = 1: width) or `/W2` (values = 3: w1y vx vy; only w1y

@@ -520,3 +520,26 @@ fn type1_builtin_encoding_from_font_program() {
     let (f, _) = load(&doc, &font);
     assert_eq!(text(&f, b"A"), "A");
 }
+
+#[test]
+fn standard_14_widths_without_widths_array() {
+    let doc = Document::with_version("1.7");
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" };
+    let (f, _) = load(&doc, &font);
+    let g = glyphs(&f, b"il W");
+    let w: Vec<i32> = g
+        .iter()
+        .map(|g| (g.width * 1000.0).round() as i32)
+        .collect();
+    assert_eq!(w, [222, 222, 278, 944]);
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "Courier-Bold" };
+    let (f, _) = load(&doc, &font);
+    assert!(
+        glyphs(&f, b"iW")
+            .iter()
+            .all(|g| (g.width - 0.6).abs() < 1e-6)
+    );
+    let font = dictionary! { "Subtype" => "TrueType", "BaseFont" => "ABCDEF+Times-BoldItalic" };
+    let (f, _) = load(&doc, &font);
+    assert!((glyphs(&f, b"A")[0].width - 0.667).abs() < 1e-6);
+}
