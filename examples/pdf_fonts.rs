@@ -110,8 +110,16 @@ fn run_content(
                     glyphs.clear();
                     font.decode(s, &mut glyphs);
                     if std::env::var_os("PDF_FONTS_WIDTHS").is_some() {
-                        let w: Vec<String> = glyphs.iter().map(|g| format!("{}={:.3}/{:.3}", g.text, g.width, g.vertical_advance)).collect();
-                        eprintln!("WIDTHS {:?} {} {}", font.kind(), font.base_font(), w.join(" "));
+                        let w: Vec<String> = glyphs
+                            .iter()
+                            .map(|g| format!("{}={:.3}/{:.3}", g.text, g.width, g.vertical_advance))
+                            .collect();
+                        eprintln!(
+                            "WIDTHS {:?} {} {}",
+                            font.kind(),
+                            font.base_font(),
+                            w.join(" ")
+                        );
                     }
                     if std::env::var_os("PDF_FONTS_DUMP").is_some()
                         && glyphs.iter().any(|g| g.text.is_empty())
