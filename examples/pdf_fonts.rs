@@ -74,7 +74,13 @@ fn run_content(
     let mut glyphs: Vec<DecodedGlyph> = Vec::new();
     for op in &ops.operations {
         match op.operator.as_str() {
+            "gs" | "Do" | "BDC" | "BMC" if std::env::var_os("PDF_FONTS_DUMP").is_some() => {
+                eprintln!("OP {} {:?}", op.operator, op.operands);
+            }
             "Tf" => {
+                if std::env::var_os("PDF_FONTS_DUMP").is_some() {
+                    eprintln!("OP Tf {:?}", op.operands);
+                }
                 if let Some(Object::Name(n)) = op.operands.first() {
                     if !cache.contains_key(n) {
                         if let Some(d) = fonts.get(n) {
