@@ -692,4 +692,29 @@ endcmap";
             let _ = cm.lookup(0);
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_cmaps_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400), code in 0u32..0x1_0000) {
+            let cm = CMap::parse(&data);
+            let _ = cm.lookup(code);
+            let _ = cm.cid(code);
+            let cs = Codespace { ranges: cm.codespace.clone() };
+            if !data.is_empty() {
+                let (_, n) = cs.next_code(&data);
+                proptest::prop_assert!((1..=4).contains(&n) && n <= data.len());
+            }
+        }
+
+        #[test]
+        fn mutated_cmaps_never_panic(pos in 0usize..300, byte in proptest::prelude::any::<u8>()) {
+            let mut data = b"2 begincodespacerange <00> <80> <8140> <FFFF> endcodespacerange 2 beginbfrange <0000> <00ff> <3042> <8140> <8145> [<0041> <D842DFB7>] endbfrange 1 beginbfchar <20> <0020> endbfchar".to_vec();
+            let p = pos % data.len();
+            data[p] = byte;
+            let cm = CMap::parse(&data);
+            for code in [0u32, 0x20, 0x41, 0x8141, 0x8145, 0xffff] {
+                let _ = cm.lookup(code);
+            }
+        }
+    }
 }

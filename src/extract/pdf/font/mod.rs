@@ -13,12 +13,17 @@
 //!
 //! Unknown glyphs decode to empty text; the caller counts them.
 
+#[rustfmt::skip]
 mod adobe_japan1;
 pub mod cmap;
 pub mod glyphs;
+#[rustfmt::skip]
 mod glyphs_data;
 mod predefined;
+#[rustfmt::skip]
+mod std14;
 mod truetype;
+mod type1;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -105,8 +110,6 @@ pub struct Font {
     /// Embedded TrueType: reverse cmap (glyph id → text) and CID → GID map.
     tt_reverse: Option<Arc<HashMap<u16, String>>>,
     cid_to_gid: Option<Arc<Vec<u16>>>,
-    /// Also try Adobe-Japan1 after the TrueType cmap.
-    japan1_fallback: bool,
     first_char: u32,
     widths: Vec<f32>,
     missing_width: f32,
@@ -114,6 +117,8 @@ pub struct Font {
     default_width: f32,
     cid_vmetrics: WidthRanges<f32>,
     default_vadvance: f32,
+    /// Standard 14 font widths by character, for simple fonts without /Widths.
+    std14: Option<&'static [(u16, u16)]>,
     /// Glyph space → text space scale for widths (0.001, or the Type 3 FontMatrix).
     width_scale: f32,
     type3_matrix: Option<[f32; 6]>,
@@ -248,7 +253,6 @@ impl Font {
             cid_text: CidText::None,
             tt_reverse: None,
             cid_to_gid: None,
-            japan1_fallback: false,
             first_char: 0,
             widths: Vec::new(),
             missing_width: 0.0,
@@ -258,10 +262,21 @@ impl Font {
             default_vadvance: -1.0,
             width_scale: 0.001,
             type3_matrix: None,
+            std14: None,
         };
 
-        // ToUnicode first; a broken one is dropped with a warning.
-        if let Ok(o) = font.get(b"ToUnicode")
+        // ToUnicode first; a broken one is dropped with a warning. A name
+        // (`/Identity-H`, seen in the wild) carries no mapping.
+        let tu = font.get(b"ToUnicode").ok().filter(|o| {
+            let named = matches!(deref(doc, o), Some(Object::Name(_)));
+            if named {
+                warnings.push(format!(
+                    "font {base_font}: ToUnicode is a name, not a CMap; ignored"
+                ));
+            }
+            !named
+        });
+        if let Some(o) = tu
             && let Some(data) = stream_bytes(doc, o, cmap_limit, "ToUnicode", warnings)
         {
             let cm = CMap::parse(&data);
@@ -336,13 +351,13 @@ impl Font {
             .and_then(|d| get_num(doc, d, b"MissingWidth"))
             .unwrap_or(0.0);
         if self.widths.is_empty() && self.kind == FontKind::Simple {
-            // Standard 14 fonts may come without /Widths; no metrics are
-            // bundled, so use a typical average (Courier is fixed at 600).
-            self.missing_width = if self.base_font.contains("Courier") {
-                600.0
-            } else {
-                500.0
-            };
+            // Standard 14 fonts may come without /Widths: bundled metrics by
+            // character; Courier is fixed at 600; others get a typical 500.
+            let (table, fallback) = std14_metrics(&self.base_font);
+            self.std14 = table;
+            if self.missing_width == 0.0 {
+                self.missing_width = fallback;
+            }
         }
 
         // Encoding → glyph names → text.
@@ -356,11 +371,15 @@ impl Font {
         };
         let mut diffs: Vec<(u8, Vec<u8>)> = Vec::new();
         let mut has_encoding = false;
+        let mut explicit_base = false;
         match font.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
             Some(Object::Name(n)) => {
                 has_encoding = true;
                 match BaseEncoding::from_name(n) {
-                    Some(b) => base = Some(b),
+                    Some(b) => {
+                        base = Some(b);
+                        explicit_base = true;
+                    }
                     None => warnings.push(format!(
                         "font {}: unknown simple encoding /{}",
                         self.base_font,
@@ -373,6 +392,7 @@ impl Font {
                 if let Some(b) = get_name(doc, d, b"BaseEncoding").and_then(BaseEncoding::from_name)
                 {
                     base = Some(b);
+                    explicit_base = true;
                 }
                 if let Some(arr) = get_array(doc, d, b"Differences") {
                     let mut code: Option<u32> = None;
@@ -395,20 +415,43 @@ impl Font {
         let mut table: Vec<Option<String>> = (0..=255u8)
             .map(|c| base.and_then(|b| b.char_of(c)).map(String::from))
             .collect();
+        // No base encoding named: an embedded Type 1 / CFF program's own
+        // encoding replaces the default.
+        if !explicit_base && matches!(subtype, b"Type1" | b"MMType1") {
+            let builtin = desc.and_then(|d| {
+                if let Ok(o) = d.get(b"FontFile") {
+                    let data = stream_bytes(doc, o, stream_limit, "FontFile", warnings)?;
+                    type1::type1_builtin(&data)
+                } else if let Ok(o) = d.get(b"FontFile3") {
+                    let data = stream_bytes(doc, o, stream_limit, "FontFile3", warnings)?;
+                    type1::cff_builtin(&data)
+                } else {
+                    None
+                }
+            });
+            if let Some(names) = builtin {
+                for (slot, name) in table.iter_mut().zip(names) {
+                    if let Some(n) = name {
+                        *slot = glyphs::name_to_unicode(&n);
+                    }
+                }
+            }
+        }
         for (c, name) in &diffs {
             table[usize::from(*c)] = glyphs::name_to_unicode(name);
         }
-        // A symbolic TrueType font without encoding: its (3,0)/(1,0) cmap says
-        // which glyph a code draws; the (3,1) cmap, if any, says what it means.
+        // An embedded TrueType program: its (3,0)/(1,0) cmap says which glyph
+        // a code draws; the (3,1) cmap, if any, says what it means. That wins
+        // for symbolic fonts and fonts without encoding, and fills the codes
+        // the encoding leaves empty in the others (ToUnicode still comes first).
         if subtype == b"TrueType"
-            && (!has_encoding || symbolic)
-            && self.to_unicode.is_none()
             && let Some(ff) = desc.and_then(|d| d.get(b"FontFile2").ok())
             && let Some(data) = stream_bytes(doc, ff, stream_limit, "FontFile2", warnings)
             && let Some(t) = truetype::simple_codes_to_text(&data)
         {
+            let wins = !has_encoding || symbolic;
             for (c, s) in t.into_iter().enumerate() {
-                if s.is_some() {
+                if s.is_some() && (wins || table[c].is_none()) {
                     table[c] = s;
                 }
             }
@@ -514,7 +557,6 @@ impl Font {
                 Some(rev) if !rev.is_empty() => {
                     self.tt_reverse = Some(Arc::new(rev));
                     // The embedded program's CIDs are glyph ids, not Adobe-Japan1.
-                    self.japan1_fallback = false;
                     self.cid_text = CidText::None;
                 }
                 _ => warnings.push(format!(
@@ -614,11 +656,6 @@ impl Font {
                 return s.clone();
             }
         }
-        if self.japan1_fallback
-            && let Some(s) = cid.and_then(glyphs::japan1_to_unicode)
-        {
-            return s;
-        }
         let _ = code;
         String::new()
     }
@@ -666,6 +703,7 @@ impl Font {
                     let w = code
                         .checked_sub(self.first_char)
                         .and_then(|k| self.widths.get(k as usize).copied())
+                        .or_else(|| std14_width(self.std14?, text.as_deref()?))
                         .unwrap_or(self.missing_width);
                     (w * self.width_scale, -1.0)
                 }
@@ -707,6 +745,41 @@ impl Font {
     pub fn has_to_unicode(&self) -> bool {
         self.to_unicode.is_some()
     }
+}
+
+/// Width table and fallback width of a standard 14 font name (subset tag
+/// and style suffixes tolerated; Arial and Times New Roman are metric clones).
+fn std14_metrics(name: &str) -> (Option<&'static [(u16, u16)]>, f32) {
+    let n = name.split_once('+').map_or(name, |(_, b)| b);
+    let bold = n.contains("Bold");
+    let italic = n.contains("Italic") || n.contains("Oblique");
+    if n.starts_with("Courier") {
+        return (None, 600.0);
+    }
+    let table = if n.starts_with("Helvetica") || n.starts_with("Arial") {
+        Some(if bold {
+            std14::HELVETICA_BOLD
+        } else {
+            std14::HELVETICA
+        })
+    } else if n.starts_with("Times") {
+        Some(match (bold, italic) {
+            (true, true) => std14::TIMES_BOLD_ITALIC,
+            (true, false) => std14::TIMES_BOLD,
+            (false, true) => std14::TIMES_ITALIC,
+            (false, false) => std14::TIMES_ROMAN,
+        })
+    } else {
+        None
+    };
+    (table, 500.0)
+}
+
+fn std14_width(table: &[(u16, u16)], text: &str) -> Option<f32> {
+    let mut it = text.chars();
+    let c = u16::try_from(u32::from(it.next()?)).ok()?;
+    let i = table.binary_search_by_key(&c, |e| e.0).ok()?;
+    Some(f32::from(table[i].1))
 }
 
 /// Parses `/W` (values = 1: width) or `/W2` (values = 3: w1y vx vy; only w1y

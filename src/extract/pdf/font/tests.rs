@@ -503,3 +503,43 @@ fn broken_dictionaries_never_panic() {
         }
     }
 }
+
+#[test]
+fn type1_builtin_encoding_from_font_program() {
+    let mut doc = Document::with_version("1.7");
+    let prog = stream(
+        &mut doc,
+        b"%!PS-AdobeFont-1.0: CMR10\n/Encoding 256 array\ndup 65 /B put\ndup 11 /ff put\nreadonly def\ncurrentfile eexec\xde\xad",
+    );
+    let fd = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile" => prog });
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "CMR10", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"A\x0bC"), "B\u{FB00}C");
+    // A named base encoding wins over the program's.
+    let font = dictionary! { "Subtype" => "Type1", "Encoding" => "WinAnsiEncoding", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"A"), "A");
+}
+
+#[test]
+fn standard_14_widths_without_widths_array() {
+    let doc = Document::with_version("1.7");
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" };
+    let (f, _) = load(&doc, &font);
+    let g = glyphs(&f, b"il W");
+    let w: Vec<i32> = g
+        .iter()
+        .map(|g| (g.width * 1000.0).round() as i32)
+        .collect();
+    assert_eq!(w, [222, 222, 278, 944]);
+    let font = dictionary! { "Subtype" => "Type1", "BaseFont" => "Courier-Bold" };
+    let (f, _) = load(&doc, &font);
+    assert!(
+        glyphs(&f, b"iW")
+            .iter()
+            .all(|g| (g.width - 0.6).abs() < 1e-6)
+    );
+    let font = dictionary! { "Subtype" => "TrueType", "BaseFont" => "ABCDEF+Times-BoldItalic" };
+    let (f, _) = load(&doc, &font);
+    assert!((glyphs(&f, b"A")[0].width - 0.667).abs() < 1e-6);
+}
