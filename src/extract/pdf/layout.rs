@@ -90,7 +90,11 @@ pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<
                 if let Some(p) = last {
                     let pg = &glyphs[p];
                     // Fake bold: the same glyph drawn again a hair to the right.
-                    if pg.text == g.text && (g.x0 - pg.x0).abs() < 0.25 * g.size.max(pg.size) {
+                    let w = (pg.x1 - pg.x0).max(0.05 * pg.size);
+                    if pg.text == g.text
+                        && (g.x0 - pg.x0).abs() < 0.3 * w
+                        && (g.y0 - pg.y0).abs() < 0.3 * w
+                    {
                         continue;
                     }
                     let gap = g.x0 - pg.x1;

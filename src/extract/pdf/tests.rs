@@ -664,3 +664,27 @@ fn tables_drawn_one_under_the_other_stay_apart() {
     assert_eq!(widths, vec![2, 3]);
     assert_eq!(ts[1].rows[1].cells[0].text(), "B4");
 }
+
+#[test]
+fn double_letters_stay_and_fake_bold_goes() {
+    let g = |t: &str, x: f32, w: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + w,
+        y0: 0.0,
+        y1: 10.0,
+        size: 10.0,
+    };
+    // "ll" of a narrow glyph, then a bold "A" drawn twice 0.3 pt apart.
+    let glyphs = vec![
+        g("l", 0.0, 2.2),
+        g("l", 2.2, 2.2),
+        g("A", 4.4, 6.7),
+        g("A", 4.7, 6.7),
+        g("B", 11.1, 6.7),
+    ];
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    assert_eq!(ls[0].text, "llAB");
+}
