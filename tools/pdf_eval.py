@@ -25,6 +25,13 @@ def dice(a, b):
     return 2 * inter / tot if tot else 1.0
 
 
+def found(out, ref, n=6):
+    """Share of the reference's n-character fragments found in the output
+    (the corpus README's "text found" measure)."""
+    frags = [ref[i:i + n] for i in range(0, max(len(ref) - n + 1, 0), n)]
+    return sum(f in out for f in frags) / len(frags) if frags else 1.0
+
+
 def reference(pdf):
     real = pdf + ".pdftotext.txt"
     if os.path.exists(real):
@@ -45,8 +52,12 @@ def main():
             if p.returncode != 0:
                 print(f"{name:55s} ERROR {p.stderr.strip()[-120:]}")
                 continue
-            score = dice(norm(p.stdout), norm(open(ref, encoding="utf-8", errors="replace").read())) if ref else float("nan")
-            print(f"{name:55s} dice={score:.3f} chars={len(norm(p.stdout)):6d} {'; '.join(warn)[:150]}")
+            # Lines of a table cell are printed joined by " / ".
+            out = norm(p.stdout.replace(" / ", ""))
+            r = norm(open(ref, encoding="utf-8", errors="replace").read()) if ref else ""
+            score = dice(out, r) if ref else float("nan")
+            fnd = found(out, r) if ref else float("nan")
+            print(f"{name:55s} dice={score:.3f} found={fnd:.3f} chars={len(out):6d} {'; '.join(warn)[:150]}")
 
 
 if __name__ == "__main__":

@@ -160,6 +160,9 @@ pub(crate) struct PageContent {
     pub undecodable: usize,
     /// Set when a per-page bound cut the page short.
     pub truncated: bool,
+    /// Small filled discs: list bullets when text follows them (see
+    /// [`bullet_discs`]).
+    pub discs: Vec<Glyph>,
 }
 
 /// Fonts loaded once per document, keyed by object id.
@@ -880,7 +883,11 @@ impl<'a> Interp<'a> {
 
     fn fill(&mut self, path: &Path, gs: &GState) {
         for (pts, curve, _) in &path.subpaths {
-            if *curve || pts.len() < 4 || pts.len() > 5 {
+            if *curve {
+                self.disc(pts, gs);
+                continue;
+            }
+            if pts.len() < 4 || pts.len() > 5 {
                 continue;
             }
             // An axis-aligned rectangle?
@@ -910,6 +917,34 @@ impl<'a> Interp<'a> {
                 self.out.fills.push(Fill { x0, y0, x1, y1 });
             }
         }
+    }
+
+    /// A small filled disc is a list bullet drawn as a shape (browsers draw
+    /// `<ul>` markers so): it becomes a "•" glyph, so that its line reads as an item.
+    fn disc(&mut self, pts: &[(f32, f32)], gs: &GState) {
+        if gs.fill_white || pts.len() < 4 || self.out.discs.len() >= 2000 {
+            return;
+        }
+        let x0 = pts.iter().map(|p| p.0).fold(f32::MAX, f32::min);
+        let x1 = pts.iter().map(|p| p.0).fold(f32::MIN, f32::max);
+        let y0 = pts.iter().map(|p| p.1).fold(f32::MAX, f32::min);
+        let y1 = pts.iter().map(|p| p.1).fold(f32::MIN, f32::max);
+        let (w, h) = (x1 - x0, y1 - y0);
+        if !(1.5..=8.0).contains(&w) || (w - h).abs() > 0.25 * w {
+            return;
+        }
+        // A bullet is about a third of the font size; centre it on the x-height.
+        let size = w * 3.0;
+        let cy = (y0 + y1) * 0.5;
+        self.out.discs.push(Glyph {
+            text: "•".into(),
+            dir: Dir::Right,
+            x0,
+            x1,
+            y0: cy - 0.45 * size,
+            y1: cy + 0.55 * size,
+            size,
+        });
     }
 
     fn do_xobject(
@@ -1047,4 +1082,50 @@ pub(crate) fn decode_text_string(s: &[u8]) -> String {
         return String::from_utf8_lossy(&s[3..]).into_owned();
     }
     s.iter().map(|&b| char::from(b)).collect()
+}
+
+/// The discs that are list bullets: text starts just right of the disc, on
+/// its line, in a font clearly larger than the disc. Glyphs are bucketed by
+/// position so that the check is linear.
+pub(crate) fn bullet_discs(glyphs: &[Glyph], discs: &[Glyph]) -> Vec<Glyph> {
+    if discs.is_empty() {
+        return Vec::new();
+    }
+    const CELL: f32 = 16.0;
+    let key = |x: f32, y: f32| ((x / CELL).floor() as i64, (y / CELL).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        if g.dir == Dir::Right && g.x0.is_finite() && g.y0.is_finite() {
+            grid.entry(key(g.x0, (g.y0 + g.y1) * 0.5))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for d in discs {
+        let w = d.x1 - d.x0;
+        let cy = (d.y0 + d.y1) * 0.5;
+        let (kx, ky) = key(d.x1, cy);
+        let follows = (kx..=kx + 3).any(|x| {
+            (ky - 1..=ky + 1).any(|y| {
+                grid.get(&(x, y)).is_some_and(|v| {
+                    v.iter().any(|&i| {
+                        let g = &glyphs[i];
+                        g.x0 >= d.x1 - 0.5
+                            && g.x0 - d.x1 <= 2.5 * g.size
+                            && cy >= g.y0
+                            && cy <= g.y1
+                            && w <= 0.6 * g.size
+                            && g.text.chars().next().is_some_and(|c| {
+                                !c.is_whitespace() && !c.is_ascii_digit() && !".,%-+".contains(c)
+                            })
+                    })
+                })
+            })
+        });
+        if follows {
+            out.push(d.clone());
+        }
+    }
+    out
 }

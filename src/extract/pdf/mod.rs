@@ -96,6 +96,9 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
             ));
         }
         undecodable += pc.undecodable;
+        let mut pc = pc;
+        let bullets = interp::bullet_discs(&pc.glyphs, &pc.discs);
+        pc.glyphs.extend(bullets);
         let area = geo.width * geo.height;
         if pc.glyphs.is_empty() && pc.image_area > 0.3 * area {
             scans.push(page_no);

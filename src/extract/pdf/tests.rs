@@ -688,3 +688,24 @@ fn double_letters_stay_and_fake_bold_goes() {
     let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
     assert_eq!(ls[0].text, "llAB");
 }
+
+/// A filled circle of radius `r` centred at (x, y), as four Bézier curves.
+fn disc(x: f32, y: f32, r: f32) -> String {
+    let k = 0.5523 * r;
+    let mut c = format!("{} {y} m ", x + r);
+    c += &format!("{} {} {} {} {x} {} c ", x + r, y + k, x + k, y + r, y + r);
+    c += &format!("{} {} {} {} {} {y} c ", x - k, y + r, x - r, y + k, x - r);
+    c += &format!("{} {} {} {} {x} {} c ", x - r, y - k, x - k, y - r, y - r);
+    c += &format!("{} {} {} {} {} {y} c f ", x + k, y - r, x + r, y - k, x + r);
+    c
+}
+
+#[test]
+fn drawn_discs_before_text_are_bullets_chart_dots_are_not() {
+    let mut c = disc(76.0, 703.5, 2.0);
+    c += &disc(300.0, 500.0, 2.0);
+    c += &disc(76.0, 603.5, 2.0);
+    c += "BT /F1 10 Tf 1 0 0 1 84 700 Tm (First item) Tj 1 0 0 1 84 600 Tm (12.5) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    assert_eq!(lines(&d), vec!["•First item", "12.5"]);
+}
