@@ -3,7 +3,7 @@
 //! pages. Warnings and errors go to stderr.
 //!
 //! Usage: `cargo run --example pdf_text -- FILE.pdf [--blocks]`
-//! (`--blocks` marks each block's kind and page).
+//! (`--blocks` marks each block's kind and page, `--bbox` prints line boxes).
 
 use torikumi::limits::Limits;
 use torikumi::model::BlockKind;
@@ -15,6 +15,7 @@ fn main() {
         std::process::exit(2);
     };
     let verbose = args.iter().any(|a| a == "--blocks");
+    let show_bbox = args.iter().any(|a| a == "--bbox");
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -87,7 +88,12 @@ fn main() {
                     println!("{text}");
                 }
             }
-            k => println!("{}", k.text().unwrap_or("")),
+            k => {
+                if let (true, Some(b)) = (show_bbox, b.prov.bbox) {
+                    print!("[{:.1} {:.1} {:.1} {:.1}] ", b.x0, b.y0, b.x1, b.y1);
+                }
+                println!("{}", k.text().unwrap_or(""))
+            }
         }
     }
     println!();

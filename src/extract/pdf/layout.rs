@@ -198,11 +198,17 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
 
 /// Orders items (display boxes `[x0, y0, x1, y1]`) for reading: a recursive
 /// XY cut in which runs of rows that share a gutter are read column by column.
-/// `vertical[i]` marks vertical-writing items, whose columns read right to left.
-pub(crate) fn reading_order(boxes: &[[f32; 4]], vertical: &[bool], min_gap: f32) -> Vec<usize> {
+/// `vertical[i]` marks vertical-writing items, whose columns read right to left;
+/// `chars[i]` is an item's length (it tells labels from text).
+pub(crate) fn reading_order(
+    boxes: &[[f32; 4]],
+    vertical: &[bool],
+    chars: &[usize],
+    min_gap: f32,
+) -> Vec<usize> {
     let mut out = Vec::with_capacity(boxes.len());
     let ids: Vec<usize> = (0..boxes.len()).collect();
-    xy(boxes, vertical, ids, min_gap.max(1.0), 0, &mut out);
+    xy(boxes, vertical, chars, ids, min_gap.max(1.0), 0, &mut out);
     out
 }
 
@@ -214,6 +220,7 @@ const MAX_XY_DEPTH: u32 = 48;
 fn xy(
     boxes: &[[f32; 4]],
     vertical: &[bool],
+    chars: &[usize],
     mut ids: Vec<usize>,
     min_gap: f32,
     depth: u32,
@@ -262,13 +269,13 @@ fn xy(
     let n_blocks = blocks.len();
     for (items, free, ext) in blocks {
         let gutters = interior(ext, &free, min_gap);
-        if !gutters.is_empty() {
-            let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
-            for &i in &items {
-                let cx = (boxes[i][0] + boxes[i][2]) * 0.5;
-                let k = gutters.iter().take_while(|g| cx > g.1).count();
-                cols[k].push(i);
-            }
+        let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
+        for &i in &items {
+            let cx = (boxes[i][0] + boxes[i][2]) * 0.5;
+            let k = gutters.iter().take_while(|g| cx > g.1).count();
+            cols[k].push(i);
+        }
+        if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
             let rtl = items
                 .iter()
                 .all(|&i| vertical.get(i).copied().unwrap_or(false));
@@ -282,17 +289,53 @@ fn xy(
                     row_major(boxes, &mut c);
                     out.extend(c);
                 } else {
-                    xy(boxes, vertical, c, min_gap, depth + 1, out);
+                    xy(boxes, vertical, chars, c, min_gap, depth + 1, out);
                 }
             }
         } else if n_blocks > 1 && items.len() > 1 {
-            xy(boxes, vertical, items, min_gap, depth + 1, out);
+            xy(boxes, vertical, chars, items, min_gap, depth + 1, out);
         } else {
             let mut items = items;
             row_major(boxes, &mut items);
             out.extend(items);
         }
     }
+}
+
+/// A narrow column whose lines sit on the rows of the next column's lines is
+/// a column of labels (団体名： 音威子府村), read row by row, not a column of text.
+fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: f32) -> bool {
+    cols.windows(2).any(|w| {
+        let (left, right) = (&w[0], &w[1]);
+        let x0 = left.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
+        let x1 = left.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+        let short = left.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
+        if left.len() < 2 || (x1 - x0 > 12.0 * em && !short) {
+            return false;
+        }
+        // Both sides sorted by top edge: a sweep finds the row partners.
+        let mut r: Vec<[f32; 4]> = right.iter().map(|&i| boxes[i]).collect();
+        r.sort_by(|a, b| b[3].total_cmp(&a[3]));
+        let mut l: Vec<[f32; 4]> = left.iter().map(|&i| boxes[i]).collect();
+        l.sort_by(|a, b| b[3].total_cmp(&a[3]));
+        let mut j = 0;
+        let mut paired = 0;
+        for b in &l {
+            while j < r.len() && r[j][1] > b[3] {
+                j += 1;
+            }
+            let mut k = j;
+            while k < r.len() && r[k][3] >= b[1] {
+                let ov = b[3].min(r[k][3]) - b[1].max(r[k][1]);
+                if ov >= 0.5 * (b[3] - b[1]).min(r[k][3] - r[k][1]) {
+                    paired += 1;
+                    break;
+                }
+                k += 1;
+            }
+        }
+        paired * 10 >= l.len() * 6
+    })
 }
 
 /// Sorts items into rows from the top, each row left to right.

@@ -424,7 +424,14 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         .collect();
     sizes.sort_by(f32::total_cmp);
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
-    let order = layout::reading_order(&boxes, &vertical, median);
+    let chars: Vec<usize> = items
+        .iter()
+        .map(|it| match it {
+            Item::Line(l) => l.chars,
+            Item::Table(_) => usize::MAX,
+        })
+        .collect();
+    let order = layout::reading_order(&boxes, &vertical, &chars, median);
     let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
     let items = order
         .into_iter()
@@ -462,7 +469,8 @@ fn make_table(
         let mut lines = layout::build_lines(&pc.glyphs, &cell_glyphs[ci], Split::Never);
         let boxes: Vec<[f32; 4]> = lines.iter().map(|l| l.bbox).collect();
         let vertical: Vec<bool> = lines.iter().map(|l| l.dir == interp::Dir::Down).collect();
-        let order = layout::reading_order(&boxes, &vertical, f32::MAX);
+        let chars: Vec<usize> = lines.iter().map(|l| l.chars).collect();
+        let order = layout::reading_order(&boxes, &vertical, &chars, f32::MAX);
         let mut slots: Vec<Option<TextLine>> = lines.drain(..).map(Some).collect();
         let blocks: Vec<Block> = order
             .into_iter()

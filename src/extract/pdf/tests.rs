@@ -119,24 +119,17 @@ fn tj_adjustments_make_spaces_only_for_wide_gaps() {
 fn two_columns_read_column_by_column() {
     let mut c = String::from("BT /F1 10 Tf ");
     for (i, y) in [700, 686, 672, 658].iter().enumerate() {
-        c += &format!("1 0 0 1 50 {y} Tm (left{i}) Tj 1 0 0 1 320 {y} Tm (right{i}) Tj ");
+        c += &format!(
+            "1 0 0 1 50 {y} Tm (left column line number {i}) Tj 1 0 0 1 320 {y} Tm (right column line number {i}) Tj "
+        );
     }
     c += "1 0 0 1 50 760 Tm (Title across the page) Tj ET";
     let d = read(&build(vec![page(&c)]));
-    assert_eq!(
-        lines(&d),
-        vec![
-            "Title across the page",
-            "left0",
-            "left1",
-            "left2",
-            "left3",
-            "right0",
-            "right1",
-            "right2",
-            "right3"
-        ]
-    );
+    let expected: Vec<String> = std::iter::once("Title across the page".to_string())
+        .chain((0..4).map(|i| format!("left column line number {i}")))
+        .chain((0..4).map(|i| format!("right column line number {i}")))
+        .collect();
+    assert_eq!(lines(&d), expected);
 }
 
 /// A ruled table: a header row spanning both columns, then 2×2 cells, and
@@ -368,7 +361,8 @@ fn vertical_writing_reads_columns_right_to_left() {
     let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
     let boxes: Vec<[f32; 4]> = ls.iter().map(|l| l.bbox).collect();
     let vertical = vec![true; ls.len()];
-    let order = layout::reading_order(&boxes, &vertical, 10.0);
+    let chars: Vec<usize> = ls.iter().map(|l| l.chars).collect();
+    let order = layout::reading_order(&boxes, &vertical, &chars, 10.0);
     let texts: Vec<&str> = order.iter().map(|&i| ls[i].text.as_str()).collect();
     assert_eq!(texts, vec!["縦書", "き文"]);
     // Each column is tall and narrow on the page.
@@ -708,4 +702,23 @@ fn drawn_discs_before_text_are_bullets_chart_dots_are_not() {
     c += "BT /F1 10 Tf 1 0 0 1 84 700 Tm (First item) Tj 1 0 0 1 84 600 Tm (12.5) Tj ET";
     let d = read(&build(vec![page(&c)]));
     assert_eq!(lines(&d), vec!["•First item", "12.5"]);
+}
+
+#[test]
+fn labels_and_values_read_row_by_row() {
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (Name:) Tj 1 0 0 1 120 700 Tm (Otoineppu village office) Tj \
+             1 0 0 1 50 686 Tm (Project:) Tj 1 0 0 1 120 686 Tm (Rural sewerage) Tj \
+             1 0 0 1 50 672 Tm (Date:) Tj 1 0 0 1 120 672 Tm (March 2017) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "Name:",
+            "Otoineppu village office",
+            "Project:",
+            "Rural sewerage",
+            "Date:",
+            "March 2017"
+        ]
+    );
 }
