@@ -722,3 +722,47 @@ fn labels_and_values_read_row_by_row() {
         ]
     );
 }
+
+#[test]
+fn object_streams_xref_streams_and_incremental_updates_read() {
+    let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Modern file) Tj ET")]);
+    let mut doc = lopdf::Document::load_mem(&plain).expect("load");
+    let mut modern = Vec::new();
+    doc.save_modern(&mut modern).expect("save");
+    assert!(modern.windows(7).any(|w| w == b"/ObjStm"));
+    assert_eq!(lines(&read(&modern)), vec!["Modern file"]);
+
+    // An incremental update replaces the page content; the newest revision wins.
+    let mut inc = lopdf::IncrementalDocument::create_from(
+        plain.clone(),
+        lopdf::Document::load_mem(&plain).expect("load"),
+    );
+    let page_id = *inc.get_prev_documents().get_pages().get(&1).expect("page");
+    inc.opt_clone_object_to_new_document(page_id)
+        .expect("clone");
+    let content = inc.new_document.add_object(Stream::new(
+        dictionary! {},
+        b"BT /F1 10 Tf 72 700 Td (Updated) Tj ET".to_vec(),
+    ));
+    inc.new_document
+        .get_object_mut(page_id)
+        .and_then(Object::as_dict_mut)
+        .expect("page")
+        .set("Contents", content);
+    let mut updated = Vec::new();
+    inc.save_to(&mut updated).expect("save");
+    assert!(updated.len() > plain.len());
+    assert_eq!(lines(&read(&updated)), vec!["Updated"]);
+}
+
+#[test]
+fn broken_xref_is_rebuilt() {
+    let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Still here) Tj ET")]);
+    let text = String::from_utf8_lossy(&plain).into_owned();
+    let at = text.rfind("startxref").expect("startxref");
+    let mut broken = plain[..at].to_vec();
+    broken.extend_from_slice(b"startxref\n999999\n%%EOF\n");
+    let d = read(&broken);
+    assert_eq!(lines(&d), vec!["Still here"]);
+    assert!(d.warnings.iter().any(|w| w.contains("rebuilt")), "{:?}", d.warnings);
+}
