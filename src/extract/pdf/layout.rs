@@ -82,7 +82,12 @@ pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<
             }
         }
         for mut row in rows {
-            row.sort_by(|&a, &b| glyphs[a].x0.total_cmp(&glyphs[b].x0));
+            // By centre: kerned glyphs (palt) overlap, and their left edges
+            // can come in the wrong order.
+            row.sort_by(|&a, &b| {
+                let (ga, gb) = (&glyphs[a], &glyphs[b]);
+                (ga.x0 + ga.x1).total_cmp(&(gb.x0 + gb.x1)).then(a.cmp(&b))
+            });
             let mut pieces: Vec<Vec<usize>> = Vec::new();
             let mut last: Option<usize> = None;
             for &i in &row {

@@ -362,6 +362,14 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         for r in &pc.rules {
             eprintln!("  rule {r:?}");
         }
+        if std::env::var_os("TORIKUMI_PDF_GLYPHS").is_some() {
+            for g in &pc.glyphs {
+                eprintln!(
+                    "  glyph {:?} {:?} size {:.1} box {:.1} {:.1} {:.1} {:.1}",
+                    g.text, g.dir, g.size, g.x0, g.y0, g.x1, g.y1
+                );
+            }
+        }
         for g in &grids {
             eprintln!("  grid xs {:?} ys {:?}", g.xs, g.ys);
         }

@@ -764,5 +764,9 @@ fn broken_xref_is_rebuilt() {
     broken.extend_from_slice(b"startxref\n999999\n%%EOF\n");
     let d = read(&broken);
     assert_eq!(lines(&d), vec!["Still here"]);
-    assert!(d.warnings.iter().any(|w| w.contains("rebuilt")), "{:?}", d.warnings);
+    assert!(
+        d.warnings.iter().any(|w| w.contains("rebuilt")),
+        "{:?}",
+        d.warnings
+    );
 }
