@@ -126,8 +126,32 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     }
     drop_running_lines(&mut pages);
     join_tables(&mut pages);
+    // Body size: the size most glyphs of the document are set in.
+    let mut hist: HashMap<u32, usize> = HashMap::new();
+    for p in &pages {
+        for (k, n) in &p.sizes {
+            *hist.entry(*k).or_default() += n;
+        }
+    }
+    let body = hist
+        .iter()
+        .max_by_key(|(k, n)| (**n, **k))
+        .map_or(0.0, |(k, _)| *k as f32 / 2.0);
+    // Heading sizes (half points) in use, for heading levels.
+    let mut levels: Vec<u32> = pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|it| match it {
+            Item::Line(l) if body > 0.0 && l.size / body >= 1.2 && l.chars <= 60 => {
+                Some((l.size * 2.0).round() as u32)
+            }
+            _ => None,
+        })
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
     for p in pages {
-        emit_page(p, &mut out.blocks);
+        emit_page(p, body, &levels, &mut out.blocks);
     }
     out.warnings = warnings;
     Ok(out)
@@ -338,6 +362,8 @@ struct PageItems {
     page: u32,
     height: f32,
     items: Vec<Item>,
+    /// Glyph counts by font size (half points), tables included.
+    sizes: HashMap<u32, usize>,
 }
 
 fn bbox_of(b: [f32; 4]) -> BBox {
@@ -445,10 +471,17 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         .into_iter()
         .filter_map(|i| slots.get_mut(i).and_then(Option::take))
         .collect();
+    let mut sizes: HashMap<u32, usize> = HashMap::new();
+    for g in &pc.glyphs {
+        if g.size.is_finite() && g.size > 0.0 && g.size < 1000.0 {
+            *sizes.entry((g.size * 2.0).round() as u32).or_default() += 1;
+        }
+    }
     PageItems {
         page,
         height: geo.height,
         items,
+        sizes,
     }
 }
 
@@ -473,6 +506,7 @@ fn make_table(
         .map(|_| Row::default())
         .collect();
     let mut row_filled: Vec<bool> = vec![true; rows.len()];
+    let mut filled_at: std::collections::HashSet<(usize, u32)> = Default::default();
     for (ci, c) in grid.cells.iter().enumerate() {
         let mut lines = layout::build_lines(&pc.glyphs, &cell_glyphs[ci], Split::Never);
         let boxes: Vec<[f32; 4]> = lines.iter().map(|l| l.bbox).collect();
@@ -480,9 +514,12 @@ fn make_table(
         let chars: Vec<usize> = lines.iter().map(|l| l.chars).collect();
         let order = layout::reading_order(&boxes, &vertical, &chars, f32::MAX);
         let mut slots: Vec<Option<TextLine>> = lines.drain(..).map(Some).collect();
-        let blocks: Vec<Block> = order
+        let ordered: Vec<TextLine> = order
             .into_iter()
             .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+            .collect();
+        let blocks: Vec<Block> = join_wrapped_dots(ordered)
+            .into_iter()
             .map(|l| Block {
                 kind: BlockKind::Line { text: l.text },
                 prov: Provenance::page(page, Some(bbox_of(l.bbox))),
@@ -500,6 +537,8 @@ fn make_table(
             .max(1);
         if !c.filled {
             row_filled[r] = false;
+        } else {
+            filled_at.insert((r, col as u32));
         }
         rows[r].cells.push(Cell {
             header: false,
@@ -534,6 +573,24 @@ fn make_table(
             c.header = true;
         }
     }
+    // Row labels are header cells too (<th> in the source): under a
+    // multi-level header, the columns its top-left cell covers; shaded like
+    // the header, cells of the first column.
+    let label_cols = match rows.first().and_then(|r| r.cells.first()) {
+        Some(c) if header_rows >= 2 && c.col == 0 && c.row_span as usize == header_rows => {
+            c.col_span
+        }
+        _ => 0,
+    };
+    for (ri, r) in rows.iter_mut().enumerate().skip(header_rows) {
+        for c in &mut r.cells {
+            if c.col < label_cols
+                || (header_rows >= 1 && c.col == 0 && filled_at.contains(&(ri, 0)))
+            {
+                c.header = true;
+            }
+        }
+    }
     let xs: Vec<f32> = grid
         .xs
         .iter()
@@ -547,6 +604,44 @@ fn make_table(
         bbox: grid.bbox(),
         header_rows,
     }
+}
+
+/// In a narrow cell a word like 維持・向上 can wrap before its ・, and the
+/// next line then looks like a bullet item. A line that starts with ・ right
+/// after a line that fills the cell's width and does not end an item (。 or a
+/// closing bracket) is such a wrap: it is joined to the line before.
+fn join_wrapped_dots(lines: Vec<TextLine>) -> Vec<TextLine> {
+    let right = lines
+        .iter()
+        .filter(|l| l.dir == interp::Dir::Right)
+        .map(|l| l.bbox[2])
+        .fold(f32::MIN, f32::max);
+    let mut out: Vec<TextLine> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if let Some(prev) = out.last_mut() {
+            let wrap = l.dir == interp::Dir::Right
+                && prev.dir == interp::Dir::Right
+                && l.text.starts_with(['・', '･'])
+                && prev.bbox[2] >= right - 1.2 * prev.size
+                && !prev
+                    .text
+                    .ends_with(['。', '）', ')', '」', '』', '】', '］', '・', '、'])
+                && l.bbox[3] < prev.bbox[1] + 0.5 * prev.size;
+            if wrap {
+                prev.text.push_str(&l.text);
+                prev.bbox = [
+                    prev.bbox[0].min(l.bbox[0]),
+                    prev.bbox[1].min(l.bbox[1]),
+                    prev.bbox[2].max(l.bbox[2]),
+                    prev.bbox[3].max(l.bbox[3]),
+                ];
+                prev.chars += l.chars;
+                continue;
+            }
+        }
+        out.push(l);
+    }
+    out
 }
 
 /// For each used slot, its index among the used slots.
@@ -617,6 +712,7 @@ fn drop_running_lines(pages: &mut [PageItems]) {
             page: p.page,
             height,
             items: Vec::new(),
+            sizes: HashMap::new(),
         };
         p.items = items
             .into_iter()
@@ -808,35 +904,18 @@ fn continue_split_row(prev: &mut Table, next: &mut Table) {
     }
 }
 
-fn emit_page(p: PageItems, out: &mut Vec<Block>) {
-    // Body size: the size most characters on the page are set in.
-    let mut sized: Vec<(f32, usize)> = p
-        .items
-        .iter()
-        .filter_map(|it| match it {
-            Item::Line(l) => Some((l.size, l.chars)),
-            _ => None,
-        })
-        .collect();
-    sized.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: usize = sized.iter().map(|s| s.1).sum();
-    let mut acc = 0;
-    let mut body = 0.0;
-    for (s, n) in &sized {
-        acc += n;
-        if acc * 2 >= total {
-            body = *s;
-            break;
-        }
-    }
+fn emit_page(p: PageItems, body: f32, levels: &[u32], out: &mut Vec<Block>) {
     for it in p.items {
         match it {
             Item::Line(l) => {
                 let prov = Provenance::page(p.page, Some(bbox_of(l.bbox)));
                 let ratio = if body > 0.0 { l.size / body } else { 1.0 };
-                let kind = if ratio >= 1.3 && l.chars <= 60 && total >= 3 * l.chars {
+                let kind = if ratio >= 1.2 && l.chars <= 60 {
+                    // Levels by the rank of the heading sizes the document uses.
+                    let key = (l.size * 2.0).round() as u32;
+                    let rank = levels.iter().filter(|&&k| k > key).count();
                     BlockKind::Heading {
-                        level: if ratio >= 1.6 { 1 } else { 2 },
+                        level: (rank + 1).min(6) as u8,
                         text: l.text,
                     }
                 } else {

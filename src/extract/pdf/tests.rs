@@ -770,3 +770,34 @@ fn broken_xref_is_rebuilt() {
         d.warnings
     );
 }
+
+#[test]
+fn a_dot_wrapped_to_the_next_line_is_no_bullet() {
+    let line = |t: &str, y: f32, x1: f32| super::layout::TextLine {
+        text: t.into(),
+        dir: Dir::Right,
+        bbox: [100.0, y, x1, y + 10.0],
+        size: 10.0,
+        chars: t.chars().count(),
+        glyphs: Vec::new(),
+        mean_gap: 0.0,
+    };
+    let cell = vec![
+        line("地域公共交通の維持", 700.0, 190.0),
+        line("・向上に向けた取組", 686.0, 190.0),
+        line("の推進。", 672.0, 140.0),
+        line("・次の項目です", 658.0, 170.0),
+    ];
+    let texts: Vec<String> = super::join_wrapped_dots(cell)
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "地域公共交通の維持・向上に向けた取組",
+            "の推進。",
+            "・次の項目です"
+        ]
+    );
+}
