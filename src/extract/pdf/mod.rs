@@ -131,10 +131,12 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let mut hist: HashMap<u32, usize> = HashMap::new();
     for p in &pages {
         for it in &p.items {
-            if let Item::Line(l) = it {
-                if l.size.is_finite() && l.size > 0.0 && l.size < 1000.0 {
-                    *hist.entry((l.size * 2.0).round() as u32).or_default() += l.chars;
-                }
+            if let Item::Line(l) = it
+                && l.size.is_finite()
+                && l.size > 0.0
+                && l.size < 1000.0
+            {
+                *hist.entry((l.size * 2.0).round() as u32).or_default() += l.chars;
             }
         }
     }
