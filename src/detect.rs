@@ -92,6 +92,12 @@ pub fn encoding(bytes: &[u8], http_charset: Option<&str>, html: bool) -> (&'stat
 /// Guesses the encoding of undeclared bytes. Valid UTF-8 wins; otherwise
 /// chardetng with the Japanese top-level domain as a hint.
 pub fn guess(bytes: &[u8]) -> &'static Encoding {
+    // ISO-2022-JP is 7-bit, so valid UTF-8 too: its escape sequences tell it apart.
+    if bytes.windows(3).any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J")
+        && encoding_rs::ISO_2022_JP.decode_without_bom_handling_and_without_replacement(bytes).is_some()
+    {
+        return encoding_rs::ISO_2022_JP;
+    }
     if std::str::from_utf8(bytes).is_ok() {
         return encoding_rs::UTF_8;
     }

@@ -200,3 +200,39 @@ mod tests {
         assert_eq!(collapse_space(""), "");
     }
 }
+
+/// Normalizes every text of a document in place, line by line (explicit line
+/// breaks stay, so the parser still sees them), table cells included.
+pub fn document(doc: &mut crate::model::Document) {
+    if let Some(t) = &doc.title {
+        doc.title = Some(text(t));
+    }
+    blocks(&mut doc.blocks);
+}
+
+fn blocks(blocks: &mut Vec<crate::model::Block>) {
+    use crate::model::BlockKind;
+    for b in blocks.iter_mut() {
+        match &mut b.kind {
+            BlockKind::Heading { text: t, .. }
+            | BlockKind::Paragraph { text: t }
+            | BlockKind::Line { text: t }
+            | BlockKind::ListItem { text: t, .. } => *t = lines(t),
+            BlockKind::Table(table) => {
+                for row in &mut table.rows {
+                    for cell in &mut row.cells {
+                        self::blocks(&mut cell.blocks);
+                    }
+                }
+            }
+        }
+    }
+    blocks.retain(|b| b.kind.text().is_none_or(|t| !t.is_empty()));
+}
+
+fn lines(s: &str) -> String {
+    if !s.contains('\n') {
+        return text(s);
+    }
+    s.split('\n').map(text).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
