@@ -261,8 +261,15 @@ impl Walker<'_> {
         let style = el.attr("style").unwrap_or("").to_ascii_lowercase().replace(' ', "");
         let unmarked = style.contains("list-style-type:none") || style.contains("list-style:none");
         let mut n: i64 = el.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+        let mut stray = String::new();
         for child in node.children() {
+            if let Node::Text(t) = child.value() {
+                // Text directly inside a list (malformed, but pasted tables have it).
+                stray.push_str(t);
+                continue;
+            }
             let Node::Element(ce) = child.value() else { continue };
+            flush_paragraph(&mut stray, Some(self.element_index), out);
             if is_skipped(ce) {
                 continue;
             }
@@ -289,6 +296,7 @@ impl Walker<'_> {
                 }
             }
         }
+        flush_paragraph(&mut stray, Some(self.element_index), out);
     }
 
     /// One `<li>`: its own text (nested lists and tables excluded) becomes a
@@ -444,12 +452,39 @@ fn clean(s: &str) -> String {
 
 /// Parses an HTML fragment (such as a table cell of a text file that holds
 /// list markup) into blocks.
+/// Paragraphs that run several bulleted items together on one line
+/// ("○研修を開催 ○会議を開催", as text pasted from a list) are split at each
+/// bullet that repeats the first one after a space.
 pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
     let html = Html::parse_fragment(fragment);
     let mut walker = Walker { limits, element_index: 0, depth_exceeded: false };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
-    out
+    let mut split = Vec::with_capacity(out.len());
+    for b in out {
+        match &b.kind {
+            BlockKind::Paragraph { text } if starts_with_bullet(text) => {
+                let bullet = text.chars().next().unwrap_or('○');
+                let pattern = format!(" {bullet}");
+                let mut parts = Vec::new();
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(&pattern) {
+                    parts.push(rest[..i].trim().to_string());
+                    rest = &rest[i + 1..];
+                }
+                parts.push(rest.trim().to_string());
+                for p in parts.into_iter().filter(|p| !p.is_empty()) {
+                    split.push(Block { kind: BlockKind::Paragraph { text: p }, prov: b.prov.clone() });
+                }
+            }
+            _ => split.push(b),
+        }
+    }
+    split
+}
+
+fn starts_with_bullet(t: &str) -> bool {
+    t.starts_with(['○', '◇', '◆', '●', '・', '■'])
 }
 
 #[allow(dead_code)]

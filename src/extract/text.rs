@@ -44,15 +44,23 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
 /// A run of tab-separated lines. Empty cells are left out (a row label left
 /// empty continues the one above, as a row span would); cells holding
 /// markup are read as HTML fragments.
+///
+/// Rows that run one column further right than the first (header) row — an
+/// extra leading label column the header does not show, as copied tables
+/// have — are aligned to it by their last cell.
 fn table(lines: &[(usize, &str)], limits: &Limits) -> Block {
+    let last_filled = |line: &str| line.split('\t').enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).last();
+    let header_last = lines.first().and_then(|(_, l)| last_filled(l)).unwrap_or(0);
     let mut table = Table::default();
     for &(no, line) in lines {
         let mut row = Row::default();
+        let shift = last_filled(line).unwrap_or(0).saturating_sub(header_last);
         for (col, cell) in line.split('\t').enumerate() {
             let cell = cell.trim();
-            if cell.is_empty() {
+            if cell.is_empty() || col < shift {
                 continue;
             }
+            let col = col - shift;
             let blocks = if cell.contains('<') && cell.contains('>') {
                 super::html::fragment_blocks(cell, limits)
             } else {

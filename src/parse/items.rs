@@ -151,8 +151,11 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                 _ => {
                     let lo = i.saturating_sub(8);
                     let hi = (i + 8).min(lines.len());
-                    let local_max = lens[lo..hi].iter().copied().max().unwrap_or(0);
-                    lens[i - 1] >= 36 && lens[i - 1] * 100 >= local_max * 80
+                    // The column's width: the widest nearby line not much wider than
+                    // this one (a paragraph of another column may sit nearby).
+                    let prev = lens[i - 1];
+                    let local_max = lens[lo..hi].iter().copied().filter(|&w| w * 4 <= prev * 5).max().unwrap_or(prev);
+                    prev >= 36 && prev * 100 >= local_max * 80
                 }
             };
             let prev_text = texts[i - 1];
@@ -234,6 +237,9 @@ impl Flow {
         if title.is_empty() {
             return;
         }
+        // A ■ line that is an item (nothing deeper follows it) ranks with ◆ ○:
+        // the next ○ is its sibling, not its child.
+        let rank = m.rank.max(1);
         self.open = Some(OpenItem {
             item: RawItem {
                 page,
@@ -245,7 +251,7 @@ impl Flow {
                 title,
                 codes: ctx.codes.clone(),
             },
-            rank: m.rank,
+            rank,
         });
     }
 
@@ -304,9 +310,21 @@ impl Flow {
             return;
         }
         if let Some(m) = printed {
+            // "(1)参集範囲" over a paragraph is a numbered title, not an item.
+            if m.marker.starts_with('(') && is_title_over_text(text, next) {
+                self.push_heading(13, text.to_string());
+                return;
+            }
+            // "○ラウンドテーブルミーティング" over a paragraph and numbered titles heads them.
+            if matches!(m.marker, "○" | "●") && is_bullet_title(text, next) {
+                self.push_heading(11, text.to_string());
+                return;
+            }
             if m.rank == 0 {
-                // ■ heads the lines after it when items of a deeper rank follow.
-                if next_starts_deeper_item(next, 0) {
+                // ■ heads the lines after it when ◆ or ・ items follow it; a ■ among
+                // parallel ■ items (a diagram's boxes) is an item itself.
+                let after_square_item = self.open.as_ref().is_some_and(|o| o.item.marker == "■");
+                if !after_square_item && next_is_sub_item(next) {
                     self.push_heading(LEVEL_SQUARE, text.to_string());
                 } else {
                     self.start_item(&m, m.marker.to_string(), page, extra, ctx);
@@ -621,11 +639,12 @@ impl<'a> Grid<'a> {
     /// Columns where some body cell holds bulleted items.
     fn item_columns(&self, header_rows: usize) -> Vec<usize> {
         (0..self.ncols)
+            .filter(|&c| !self.is_row_label_col(header_rows, c))
             .filter(|&c| {
                 (header_rows..self.rows.len()).filter_map(|r| self.origin_cell(r, c)).any(|cell| {
                     cell.blocks.iter().any(|b| match &b.kind {
                         BlockKind::ListItem { .. } => true,
-                        other => other.text().is_some_and(|t| t.lines().any(|l| markers::marker(l.trim()).is_some_and(|m| m.rank >= 1 && !m.marker.is_empty() && !m.rest.is_empty()))),
+                        other => other.text().is_some_and(|t| t.lines().any(|l| markers::marker(l.trim()).is_some_and(|m| m.rank >= 1 && !m.marker.is_empty() && !m.marker.starts_with('(') && !m.rest.is_empty()))),
                     })
                 })
             })
@@ -676,7 +695,10 @@ fn is_year_label(t: &str) -> bool {
 /// A line of fiscal years heading a KPI block: "H26(基準) H27 H28 H29 H30 R元(目標)".
 fn is_kpi_year_row(line: &str) -> bool {
     let tokens: Vec<&str> = line.split_whitespace().collect();
-    tokens.len() >= 4 && tokens.iter().all(|t| is_year_label(t))
+    // Plain Gregorian years ("2015 2016 2017") head timelines, not KPIs.
+    tokens.len() >= 4
+        && tokens.iter().all(|t| is_year_label(t))
+        && tokens.iter().any(|t| t.starts_with(['H', 'R', 'S']) || t.contains("基準") || t.contains("目標"))
 }
 
 /// 【…実績…】-style labels belong to the item before them.
@@ -703,4 +725,52 @@ fn next_starts_deeper_item(next: &[Unit<'_>], rank: u8) -> bool {
         }
     }
     false
+}
+
+/// A short "(N)…" line followed by a plain line (not the next "(N+1)" item).
+fn is_title_over_text(text: &str, next: &[Unit<'_>]) -> bool {
+    if markers::numbered_heading_level(text).is_none() {
+        return false;
+    }
+    match next.first() {
+        Some(Unit::Text { text: n, li: None, .. }) => markers::marker(n).is_none_or(|m| !m.marker.starts_with('(')),
+        Some(Unit::Heading { .. }) => true,
+        _ => false,
+    }
+}
+
+/// A short ○/◆ line followed by a plain paragraph and, before any other such
+/// item, by numbered titles: it heads a part of the document.
+fn is_bullet_title(text: &str, next: &[Unit<'_>]) -> bool {
+    if text.chars().count() > 30 || text.contains('。') {
+        return false;
+    }
+    match next.first() {
+        Some(Unit::Text { text: n, li: None, .. }) if markers::marker(n).is_none() && n.chars().count() > 30 => {}
+        _ => return false,
+    }
+    for u in next.iter().take(16) {
+        match u {
+            Unit::Text { text: n, li: None, .. } => {
+                if markers::marker(n).is_some_and(|m| m.rank <= 1) {
+                    return false;
+                }
+                if markers::numbered_heading_level(n) == Some(12) {
+                    return true;
+                }
+            }
+            Unit::Heading { .. } => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the next text unit is a ◆/◇ item or a small-bullet item.
+fn next_is_sub_item(next: &[Unit<'_>]) -> bool {
+    match next.first() {
+        Some(Unit::Text { li: Some(_), .. }) => true,
+        Some(Unit::Text { text, .. }) => markers::marker(text).is_some_and(|m| m.rank == 3 || matches!(m.marker, "◆" | "◇")),
+        _ => false,
+    }
 }

@@ -56,7 +56,12 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
     }
     if line.starts_with("- ") || line.starts_with("– ") {
         let end = line.find(' ').unwrap_or(1);
-        return Some(Marker { marker: "", rank: 3, rest: line[end..].trim_start() });
+        let rest = line[end..].trim_start();
+        // "- ◆ …": list markup before a printed bullet; the printed one counts.
+        if let Some(inner) = marker(rest).filter(|m| !m.marker.is_empty()) {
+            return Some(inner);
+        }
+        return Some(Marker { marker: "", rank: 3, rest });
     }
     if let Some(m) = paren_number(line) {
         return Some(m);
