@@ -26,7 +26,7 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
         .next()
         .map(|t| collapse_html_space(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false };
+    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false, in_cover: false };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
     if walker.depth_exceeded {
@@ -144,6 +144,8 @@ struct Walker<'l> {
     limits: &'l Limits,
     element_index: u32,
     depth_exceeded: bool,
+    /// Inside a cover page (`class="cover"`): its title is no section heading.
+    in_cover: bool,
 }
 
 impl Walker<'_> {
@@ -221,7 +223,8 @@ impl Walker<'_> {
                 let text = clean(&t);
                 if !text.is_empty() {
                     let level = name.as_bytes()[1] - b'0';
-                    out.push(Block { kind: BlockKind::Heading { level, text }, prov: Provenance::element(index) });
+                    let kind = if self.in_cover { BlockKind::Paragraph { text } } else { BlockKind::Heading { level, text } };
+                    out.push(Block { kind, prov: Provenance::element(index) });
                 }
             }
             "ul" | "ol" | "menu" => self.list(node, name == "ol", 0, out, depth),
@@ -245,7 +248,16 @@ impl Walker<'_> {
                 // A stray <li> outside a list: treat as an item of an unmarked list.
                 self.list_item(node, None, 0, out, depth);
             }
-            _ => self.flow(node, out, depth),
+            _ => {
+                let cover = match node.value() {
+                    Node::Element(el) => el.attr("class").is_some_and(|c| c.split_whitespace().any(|k| k.eq_ignore_ascii_case("cover"))),
+                    _ => false,
+                };
+                let was = self.in_cover;
+                self.in_cover |= cover;
+                self.flow(node, out, depth);
+                self.in_cover = was;
+            }
         }
     }
 
@@ -457,7 +469,7 @@ fn clean(s: &str) -> String {
 /// bullet that repeats the first one after a space.
 pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
     let html = Html::parse_fragment(fragment);
-    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false };
+    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false, in_cover: false };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
     let mut split = Vec::with_capacity(out.len());

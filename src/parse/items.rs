@@ -341,7 +341,7 @@ impl Flow {
             self.push_heading(level, text.to_string());
             return;
         }
-        if markers::is_bracket_line(text) && next_starts_deeper_item(next, 0) && !looks_like_result_label(text) {
+        if markers::is_bracket_line(text) && !markers::is_bracket_line_note(text) && next_starts_deeper_item(next, 0) && !looks_like_result_label(text) {
             self.push_heading(LEVEL_BRACKET, text.to_string());
             return;
         }
