@@ -129,7 +129,11 @@ fn default_corpus() -> String {
 }
 
 fn ingest(args: IngestArgs) -> ExitCode {
-    let inputs_args = if args.inputs.is_empty() { vec![default_corpus()] } else { args.inputs.clone() };
+    let inputs_args = if args.inputs.is_empty() {
+        vec![default_corpus()]
+    } else {
+        args.inputs.clone()
+    };
     let inputs: Vec<Input> = source::resolve(&inputs_args);
     if inputs.is_empty() {
         eprintln!("torikumi: no documents found in {}", inputs_args.join(" "));
@@ -142,13 +146,19 @@ fn ingest(args: IngestArgs) -> ExitCode {
         max_time: Duration::from_secs(args.timeout),
         ..Limits::default()
     };
-    let opts = Options { limits, threads: args.threads.unwrap_or(0), out: args.out.clone() };
+    let opts = Options {
+        limits,
+        threads: args.threads.unwrap_or(0),
+        out: args.out.clone(),
+    };
     let show_progress = !args.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
     let bar = if show_progress {
         let b = ProgressBar::new(inputs.len() as u64);
         b.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         Some(b)
     } else {
@@ -172,7 +182,10 @@ fn ingest(args: IngestArgs) -> ExitCode {
             if let Some(b) = &bar {
                 b.abandon();
             }
-            eprintln!("torikumi: cannot write output to {}: {e}", args.out.display());
+            eprintln!(
+                "torikumi: cannot write output to {}: {e}",
+                args.out.display()
+            );
             return ExitCode::from(1);
         }
     };
@@ -190,5 +203,9 @@ fn ingest(args: IngestArgs) -> ExitCode {
             args.out.display()
         );
     }
-    if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -60,15 +60,25 @@ pub struct Provenance {
 impl Provenance {
     /// Provenance of a line of a text or HTML source.
     pub fn line(line: u32) -> Self {
-        Provenance { line: Some(line), ..Default::default() }
+        Provenance {
+            line: Some(line),
+            ..Default::default()
+        }
     }
     /// Provenance of an HTML element, by its position among the document's elements.
     pub fn element(index: u32) -> Self {
-        Provenance { element: Some(index), ..Default::default() }
+        Provenance {
+            element: Some(index),
+            ..Default::default()
+        }
     }
     /// Provenance of something on a PDF page.
     pub fn page(page: u32, bbox: Option<BBox>) -> Self {
-        Provenance { page: Some(page), bbox, ..Default::default() }
+        Provenance {
+            page: Some(page),
+            bbox,
+            ..Default::default()
+        }
     }
 }
 
@@ -196,7 +206,13 @@ pub struct Document {
 impl Document {
     /// An empty document of a format.
     pub fn new(format: Format) -> Self {
-        Document { format, title: None, pages: None, blocks: Vec::new(), warnings: Vec::new() }
+        Document {
+            format,
+            title: None,
+            pages: None,
+            blocks: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 

@@ -36,15 +36,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Detects, extracts and normalizes a document: what `torikumi text` shows.
-pub fn read_document(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
+pub fn read_document(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
     if bytes.is_empty() {
         return Err(Error::new(Stage::Source, ErrorKind::Empty));
     }
     if bytes.len() as u64 > limits.max_input_bytes {
-        return Err(Error::new(Stage::Source, ErrorKind::LimitExceeded { what: "input bytes", limit: limits.max_input_bytes }));
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
     }
     let format = detect::format(bytes).ok_or_else(|| {
-        Error::new(Stage::Detect, ErrorKind::Unsupported("binary data, not a PDF, HTML or text document".into()))
+        Error::new(
+            Stage::Detect,
+            ErrorKind::Unsupported("binary data, not a PDF, HTML or text document".into()),
+        )
     })?;
     let mut doc = extract::extract(format, bytes, http_charset, limits)?;
     normalize::document(&mut doc);
@@ -53,7 +66,12 @@ pub fn read_document(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) 
 
 /// Runs every stage on the bytes of one document. Never fails: an error
 /// (or a panic inside a stage) becomes the record's `error`.
-pub fn process_bytes(bytes: &[u8], source: &str, http_charset: Option<&str>, limits: &Limits) -> DocOutput {
+pub fn process_bytes(
+    bytes: &[u8],
+    source: &str,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> DocOutput {
     let sha = sha256_hex(bytes);
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         let doc = read_document(bytes, http_charset, limits)?;
@@ -78,12 +96,20 @@ pub fn process_bytes(bytes: &[u8], source: &str, http_charset: Option<&str>, lim
             record.title = document_title(&doc);
             record.initiatives = parsed.initiatives.len();
             record.warnings = doc.warnings;
-            DocOutput { record, initiatives: parsed.initiatives, kpis: parsed.kpis }
+            DocOutput {
+                record,
+                initiatives: parsed.initiatives,
+                kpis: parsed.kpis,
+            }
         }
         Ok(Err(e)) => {
             record.format = detect::format(bytes).filter(|_| !bytes.is_empty());
             record.error = Some(e.to_string());
-            DocOutput { record, initiatives: Vec::new(), kpis: Vec::new() }
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
         }
         Err(payload) => {
             let msg = payload
@@ -92,7 +118,11 @@ pub fn process_bytes(bytes: &[u8], source: &str, http_charset: Option<&str>, lim
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             record.error = Some(Error::new(Stage::Parse, ErrorKind::Panic(msg)).to_string());
-            DocOutput { record, initiatives: Vec::new(), kpis: Vec::new() }
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
         }
     }
 }
@@ -103,7 +133,10 @@ fn document_title(doc: &Document) -> Option<String> {
         crate::model::BlockKind::Heading { text, .. } => Some(text.clone()),
         _ => None,
     });
-    doc.title.clone().filter(|t| !t.is_empty()).or(first_heading)
+    doc.title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or(first_heading)
 }
 
 /// Fetches URLs for a batch; `None` when the run has no network access configured.
@@ -128,11 +161,20 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
                 }
                 Err(e) => failed(url, e),
             },
-            None => failed(url, Error::new(Stage::Source, ErrorKind::Fetch("fetching URLs is not available in this build".into()))),
+            None => failed(
+                url,
+                Error::new(
+                    Stage::Source,
+                    ErrorKind::Fetch("fetching URLs is not available in this build".into()),
+                ),
+            ),
         },
         Input::Missing { source, reason } => failed(
             source,
-            Error::new(Stage::Source, ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone()))),
+            Error::new(
+                Stage::Source,
+                ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone())),
+            ),
         ),
     }
 }
@@ -140,7 +182,13 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
 fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::new(Stage::Source, e))?;
     if meta.len() > limits.max_input_bytes {
-        return Err(Error::new(Stage::Source, ErrorKind::LimitExceeded { what: "input bytes", limit: limits.max_input_bytes }));
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
     }
     std::fs::read(path).map_err(|e| Error::new(Stage::Source, e))
 }
@@ -194,9 +242,17 @@ pub struct Summary {
 /// processed in chunks and each chunk is written in input order, so memory
 /// stays bounded by a chunk, not the batch. `on_done` sees every document as
 /// it is written (for progress and error lines).
-pub fn run(inputs: &[Input], opts: &Options, fetcher: Option<&dyn Fetch>, on_done: &(dyn Fn(&DocOutput) + Sync)) -> io::Result<Summary> {
+pub fn run(
+    inputs: &[Input],
+    opts: &Options,
+    fetcher: Option<&dyn Fetch>,
+    on_done: &(dyn Fn(&DocOutput) + Sync),
+) -> io::Result<Summary> {
     let start = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build().map_err(io::Error::other)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(io::Error::other)?;
     let mut output = emit::Output::create(&opts.out)?;
     let mut summary = Summary::default();
     let chunk = (pool.current_num_threads() * 4).max(8);
@@ -230,17 +286,34 @@ mod tests {
     #[test]
     fn bad_documents_get_errors() {
         let l = Limits::default();
-        assert!(process_bytes(b"", "e.txt", None, &l).record.error.unwrap().contains("empty"));
-        let bin = process_bytes(&[0u8, 1, 2, 3, 0, 0, 0, 0, 0xff, 0xfe, 0, 0], "b.bin", None, &l);
+        assert!(
+            process_bytes(b"", "e.txt", None, &l)
+                .record
+                .error
+                .unwrap()
+                .contains("empty")
+        );
+        let bin = process_bytes(
+            &[0u8, 1, 2, 3, 0, 0, 0, 0, 0xff, 0xfe, 0, 0],
+            "b.bin",
+            None,
+            &l,
+        );
         assert!(bin.record.error.unwrap().contains("binary"));
         let ok = process_bytes("○研修を開催\n".as_bytes(), "a.txt", None, &l);
         assert_eq!(ok.record.error, None);
         assert_eq!(ok.initiatives.len(), 1);
-        assert_eq!(ok.initiatives[0].id, format!("{}-0", &ok.record.sha256[..12]));
+        assert_eq!(
+            ok.initiatives[0].id,
+            format!("{}-0", &ok.record.sha256[..12])
+        );
     }
 
     #[test]
     fn sha256_of_empty() {
-        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

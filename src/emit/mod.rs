@@ -35,8 +35,15 @@ impl JsonLines {
     /// Starts `dir/name` (the directory is created if needed).
     pub fn create(dir: &Path, name: &str) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
-        let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
-        Ok(JsonLines { out: BufWriter::with_capacity(1 << 16, tmp), path: dir.join(name), records: 0 })
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(JsonLines {
+            out: BufWriter::with_capacity(1 << 16, tmp),
+            path: dir.join(name),
+            records: 0,
+        })
     }
 
     /// Appends one record as one line.
@@ -82,7 +89,12 @@ impl Output {
     }
 
     /// Writes one document's records.
-    pub fn write(&mut self, doc: &DocumentRecord, initiatives: &[InitiativeRecord], kpis: &[KpiRecord]) -> io::Result<()> {
+    pub fn write(
+        &mut self,
+        doc: &DocumentRecord,
+        initiatives: &[InitiativeRecord],
+        kpis: &[KpiRecord],
+    ) -> io::Result<()> {
         self.documents.write(doc)?;
         for i in initiatives {
             self.initiatives.write(i)?;
@@ -124,7 +136,10 @@ mod tests {
         f.write(&serde_json::json!({"a": 1})).unwrap();
         assert!(!dir.path().join("x.jsonl").exists());
         f.commit().unwrap();
-        assert_eq!(fs::read_to_string(dir.path().join("x.jsonl")).unwrap(), "{\"a\":1}\n");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("x.jsonl")).unwrap(),
+            "{\"a\":1}\n"
+        );
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1);
     }
@@ -136,7 +151,10 @@ mod tests {
         let mut f = JsonLines::create(dir.path(), "x.jsonl").unwrap();
         f.write(&1).unwrap();
         drop(f);
-        assert_eq!(fs::read_to_string(dir.path().join("x.jsonl")).unwrap(), "old\n");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("x.jsonl")).unwrap(),
+            "old\n"
+        );
     }
 
     #[test]

@@ -22,12 +22,20 @@ fn render_blocks(blocks: &[Block], out: &mut String, page: &mut Option<u32>) {
         match &b.kind {
             BlockKind::Table(t) => {
                 for row in &t.rows {
-                    let cells: Vec<String> = row.cells.iter().map(|c| c.text().replace('\n', " ")).collect();
+                    let cells: Vec<String> = row
+                        .cells
+                        .iter()
+                        .map(|c| c.text().replace('\n', " "))
+                        .collect();
                     out.push_str(&cells.join("\t"));
                     out.push('\n');
                 }
             }
-            BlockKind::ListItem { depth, implicit_marker, text } => {
+            BlockKind::ListItem {
+                depth,
+                implicit_marker,
+                text,
+            } => {
                 for _ in 0..*depth {
                     out.push_str("  ");
                 }

@@ -26,11 +26,19 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
         .next()
         .map(|t| collapse_html_space(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false, in_cover: false };
+    let mut walker = Walker {
+        limits,
+        element_index: 0,
+        depth_exceeded: false,
+        in_cover: false,
+    };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
     if walker.depth_exceeded {
-        doc.warnings.push(format!("elements nested deeper than {} were skipped", limits.max_depth));
+        doc.warnings.push(format!(
+            "elements nested deeper than {} were skipped",
+            limits.max_depth
+        ));
     }
     doc.blocks = out;
     Ok(doc)
@@ -47,19 +55,24 @@ fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) 
     }
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if how != EncodingSource::Detected {
-        for alt in [encoding_rs::UTF_8, encoding_rs::SHIFT_JIS, encoding_rs::EUC_JP, encoding_rs::ISO_2022_JP] {
+        for alt in [
+            encoding_rs::UTF_8,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::ISO_2022_JP,
+        ] {
             if alt == enc {
                 continue;
             }
-            if let Some(t) = alt.decode_without_bom_handling_and_without_replacement(bytes) {
-                if japanese_share(&t) > 0.05 {
-                    warnings.push(format!(
+            if let Some(t) = alt.decode_without_bom_handling_and_without_replacement(bytes)
+                && japanese_share(&t) > 0.05
+            {
+                warnings.push(format!(
                         "declared charset {} does not fit the bytes ({bad} malformed sequences); read as {}",
                         enc.name(),
                         alt.name()
                     ));
-                    return Ok(t.into_owned());
-                }
+                return Ok(t.into_owned());
             }
         }
     }
@@ -67,10 +80,17 @@ fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) 
     if bad * 100 > total || bad > 1000 {
         return Err(Error::new(
             Stage::Extract,
-            ErrorKind::Encoding(format!("invalid {} ({bad} malformed byte sequences, charset from {})", enc.name(), describe(how))),
+            ErrorKind::Encoding(format!(
+                "invalid {} ({bad} malformed byte sequences, charset from {})",
+                enc.name(),
+                describe(how)
+            )),
         ));
     }
-    warnings.push(format!("{bad} malformed {} byte sequences replaced by U+FFFD", enc.name()));
+    warnings.push(format!(
+        "{bad} malformed {} byte sequences replaced by U+FFFD",
+        enc.name()
+    ));
     Ok(text.into_owned())
 }
 
@@ -84,15 +104,14 @@ fn describe(how: EncodingSource) -> &'static str {
 }
 
 fn japanese_share(t: &str) -> f64 {
-    let mut n = 0usize;
-    let mut ja = 0usize;
+    // Share of Japanese characters among the non-ASCII ones: high for text
+    // decoded in the right Japanese encoding, low for mojibake.
+    let (mut n, mut ja) = (0usize, 0usize);
     for c in t.chars().filter(|c| !c.is_ascii()) {
         n += 1;
-        if crate::normalize::is_japanese(c) {
-            ja += 1;
-        }
+        ja += usize::from(crate::normalize::is_japanese(c));
     }
-    if n == 0 { 0.0 } else { ja as f64 / n as f64 * (n as f64 / t.chars().count().max(1) as f64).min(1.0).max(0.06) }
+    if n == 0 { 0.0 } else { ja as f64 / n as f64 }
 }
 
 /// Collapses HTML white space (space, tab, CR, LF, FF) to one space.
@@ -118,25 +137,96 @@ fn is_skipped(el: &scraper::node::Element) -> bool {
     let name = el.name();
     if matches!(
         name,
-        "head" | "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside" | "iframe" | "object"
-            | "svg" | "button" | "select" | "option" | "input" | "textarea" | "map" | "canvas" | "video" | "audio"
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "footer"
+            | "aside"
+            | "iframe"
+            | "object"
+            | "svg"
+            | "button"
+            | "select"
+            | "option"
+            | "input"
+            | "textarea"
+            | "map"
+            | "canvas"
+            | "video"
+            | "audio"
     ) {
         return true;
     }
-    if el.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("navigation")) || el.attr("hidden").is_some() {
+    if el
+        .attr("role")
+        .is_some_and(|r| r.eq_ignore_ascii_case("navigation"))
+        || el.attr("hidden").is_some()
+    {
         return true;
     }
-    let classes = format!("{} {}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")).to_ascii_lowercase();
-    ["breadcrumb", "pankuzu", "topicpath", "gnav", "globalnav", "skip", "sidebar", "sitemap"].iter().any(|k| classes.contains(k))
+    let classes = format!(
+        "{} {}",
+        el.attr("class").unwrap_or(""),
+        el.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    [
+        "breadcrumb",
+        "pankuzu",
+        "topicpath",
+        "gnav",
+        "globalnav",
+        "skip",
+        "sidebar",
+        "sitemap",
+    ]
+    .iter()
+    .any(|k| classes.contains(k))
 }
 
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "header" | "body" | "html" | "h1" | "h2" | "h3" | "h4" | "h5"
-            | "h6" | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td"
-            | "th" | "caption" | "blockquote" | "pre" | "form" | "fieldset" | "figure" | "figcaption" | "address"
-            | "hr" | "center" | "menu"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "body"
+            | "html"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "blockquote"
+            | "pre"
+            | "form"
+            | "fieldset"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "hr"
+            | "center"
+            | "menu"
     )
 }
 
@@ -223,22 +313,36 @@ impl Walker<'_> {
                 let text = clean(&t);
                 if !text.is_empty() {
                     let level = name.as_bytes()[1] - b'0';
-                    let kind = if self.in_cover { BlockKind::Paragraph { text } } else { BlockKind::Heading { level, text } };
-                    out.push(Block { kind, prov: Provenance::element(index) });
+                    let kind = if self.in_cover {
+                        BlockKind::Paragraph { text }
+                    } else {
+                        BlockKind::Heading { level, text }
+                    };
+                    out.push(Block {
+                        kind,
+                        prov: Provenance::element(index),
+                    });
                 }
             }
             "ul" | "ol" | "menu" => self.list(node, name == "ol", 0, out, depth),
             "table" => {
                 let table = self.table(node, depth);
                 if !table.rows.is_empty() {
-                    out.push(Block { kind: BlockKind::Table(table), prov: Provenance::element(index) });
+                    out.push(Block {
+                        kind: BlockKind::Table(table),
+                        prov: Provenance::element(index),
+                    });
                 }
             }
             "hr" => {}
             "header" => {
                 // A site header: skipped unless it holds the page's own title.
                 let has_h1 = ElementRef::wrap(node)
-                    .map(|e| e.select(&scraper::Selector::parse("h1").expect("static selector")).next().is_some())
+                    .map(|e| {
+                        e.select(&scraper::Selector::parse("h1").expect("static selector"))
+                            .next()
+                            .is_some()
+                    })
                     .unwrap_or(false);
                 if has_h1 {
                     self.flow(node, out, depth);
@@ -250,7 +354,10 @@ impl Walker<'_> {
             }
             _ => {
                 let cover = match node.value() {
-                    Node::Element(el) => el.attr("class").is_some_and(|c| c.split_whitespace().any(|k| k.eq_ignore_ascii_case("cover"))),
+                    Node::Element(el) => el.attr("class").is_some_and(|c| {
+                        c.split_whitespace()
+                            .any(|k| k.eq_ignore_ascii_case("cover"))
+                    }),
                     _ => false,
                 };
                 let was = self.in_cover;
@@ -261,7 +368,14 @@ impl Walker<'_> {
         }
     }
 
-    fn list(&mut self, node: NodeRef<'_, Node>, ordered: bool, list_depth: u8, out: &mut Vec<Block>, depth: u32) {
+    fn list(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        ordered: bool,
+        list_depth: u8,
+        out: &mut Vec<Block>,
+        depth: u32,
+    ) {
         if depth > self.limits.max_depth {
             self.depth_exceeded = true;
             return;
@@ -270,9 +384,16 @@ impl Walker<'_> {
             Node::Element(e) => e,
             _ => return,
         };
-        let style = el.attr("style").unwrap_or("").to_ascii_lowercase().replace(' ', "");
+        let style = el
+            .attr("style")
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .replace(' ', "");
         let unmarked = style.contains("list-style-type:none") || style.contains("list-style:none");
-        let mut n: i64 = el.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+        let mut n: i64 = el
+            .attr("start")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(1);
         let mut stray = String::new();
         for child in node.children() {
             if let Node::Text(t) = child.value() {
@@ -280,7 +401,9 @@ impl Walker<'_> {
                 stray.push_str(t);
                 continue;
             }
-            let Node::Element(ce) = child.value() else { continue };
+            let Node::Element(ce) = child.value() else {
+                continue;
+            };
             flush_paragraph(&mut stray, Some(self.element_index), out);
             if is_skipped(ce) {
                 continue;
@@ -300,7 +423,13 @@ impl Walker<'_> {
                 }
                 "ul" | "ol" => {
                     self.element_index += 1;
-                    self.list(child, ce.name() == "ol", list_depth.saturating_add(1), out, depth + 1)
+                    self.list(
+                        child,
+                        ce.name() == "ol",
+                        list_depth.saturating_add(1),
+                        out,
+                        depth + 1,
+                    )
                 }
                 _ => {
                     self.element_index += 1;
@@ -314,21 +443,43 @@ impl Walker<'_> {
     /// One `<li>`: its own text (nested lists and tables excluded) becomes a
     /// list item; nested lists follow as deeper items. An item that is only a
     /// link (attachments, menus) becomes a paragraph: it is no initiative.
-    fn list_item(&mut self, node: NodeRef<'_, Node>, marker: Option<String>, list_depth: u8, out: &mut Vec<Block>, depth: u32) {
+    fn list_item(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        marker: Option<String>,
+        list_depth: u8,
+        out: &mut Vec<Block>,
+        depth: u32,
+    ) {
         let index = self.element_index;
         let mut own = String::new();
         let mut link_text = String::new();
         let mut after = Vec::new();
-        self.li_content(node, &mut own, &mut link_text, &mut after, list_depth, depth);
+        self.li_content(
+            node,
+            &mut own,
+            &mut link_text,
+            &mut after,
+            list_depth,
+            depth,
+        );
         let text = clean(&own);
         if !text.is_empty() {
-            let link_only = !link_text.trim().is_empty() && clean(&link_text).chars().count() * 10 >= text.chars().count() * 8;
+            let link_only = !link_text.trim().is_empty()
+                && clean(&link_text).chars().count() * 10 >= text.chars().count() * 8;
             let kind = if link_only {
                 BlockKind::Paragraph { text }
             } else {
-                BlockKind::ListItem { depth: list_depth, implicit_marker: marker, text }
+                BlockKind::ListItem {
+                    depth: list_depth,
+                    implicit_marker: marker,
+                    text,
+                }
             };
-            out.push(Block { kind, prov: Provenance::element(index) });
+            out.push(Block {
+                kind,
+                prov: Provenance::element(index),
+            });
         }
         out.extend(after);
     }
@@ -356,7 +507,13 @@ impl Walker<'_> {
                     match el.name() {
                         "ul" | "ol" => {
                             self.element_index += 1;
-                            self.list(child, el.name() == "ol", list_depth.saturating_add(1), after, depth + 1);
+                            self.list(
+                                child,
+                                el.name() == "ol",
+                                list_depth.saturating_add(1),
+                                after,
+                                depth + 1,
+                            );
                         }
                         "table" => self.block(child, "table", after, depth + 1),
                         "br" => own.push('\n'),
@@ -390,7 +547,9 @@ impl Walker<'_> {
             let mut row = Row::default();
             let mut col: usize = 0;
             for cell_node in tr.children() {
-                let Node::Element(ce) = cell_node.value() else { continue };
+                let Node::Element(ce) = cell_node.value() else {
+                    continue;
+                };
                 if !matches!(ce.name(), "td" | "th") {
                     continue;
                 }
@@ -430,16 +589,26 @@ impl Walker<'_> {
 }
 
 fn span(attr: Option<&str>, max: u32) -> u32 {
-    attr.and_then(|s| s.trim().parse::<u32>().ok()).map(|n| n.clamp(1, max)).unwrap_or(1)
+    attr.and_then(|s| s.trim().parse::<u32>().ok())
+        .map(|n| n.clamp(1, max))
+        .unwrap_or(1)
 }
 
 /// The rows of a table, outside nested tables; `true` for rows inside `<thead>`.
-fn collect_rows<'a>(node: NodeRef<'a, Node>, in_head: bool, rows: &mut Vec<(NodeRef<'a, Node>, bool)>, depth: u32, max: u32) {
+fn collect_rows<'a>(
+    node: NodeRef<'a, Node>,
+    in_head: bool,
+    rows: &mut Vec<(NodeRef<'a, Node>, bool)>,
+    depth: u32,
+    max: u32,
+) {
     if depth > max {
         return;
     }
     for child in node.children() {
-        let Node::Element(el) = child.value() else { continue };
+        let Node::Element(el) = child.value() else {
+            continue;
+        };
         match el.name() {
             "tr" => rows.push((child, in_head)),
             "thead" => collect_rows(child, true, rows, depth + 1, max),
@@ -453,13 +622,20 @@ fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Bloc
     let text = clean(inline);
     inline.clear();
     if !text.is_empty() {
-        out.push(Block { kind: BlockKind::Paragraph { text }, prov: Provenance::element(element.unwrap_or(0)) });
+        out.push(Block {
+            kind: BlockKind::Paragraph { text },
+            prov: Provenance::element(element.unwrap_or(0)),
+        });
     }
 }
 
 /// HTML white space collapsed within each line; explicit line breaks kept.
 fn clean(s: &str) -> String {
-    s.split('\n').map(collapse_html_space).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    s.split('\n')
+        .map(collapse_html_space)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Parses an HTML fragment (such as a table cell of a text file that holds
@@ -469,7 +645,12 @@ fn clean(s: &str) -> String {
 /// bullet that repeats the first one after a space.
 pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
     let html = Html::parse_fragment(fragment);
-    let mut walker = Walker { limits, element_index: 0, depth_exceeded: false, in_cover: false };
+    let mut walker = Walker {
+        limits,
+        element_index: 0,
+        depth_exceeded: false,
+        in_cover: false,
+    };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
     let mut split = Vec::with_capacity(out.len());
@@ -486,7 +667,10 @@ pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
                 }
                 parts.push(rest.trim().to_string());
                 for p in parts.into_iter().filter(|p| !p.is_empty()) {
-                    split.push(Block { kind: BlockKind::Paragraph { text: p }, prov: b.prov.clone() });
+                    split.push(Block {
+                        kind: BlockKind::Paragraph { text: p },
+                        prov: b.prov.clone(),
+                    });
                 }
             }
             _ => split.push(b),
@@ -509,7 +693,12 @@ mod tests {
     use super::*;
 
     fn blocks(html: &str) -> Vec<BlockKind> {
-        extract(html.as_bytes(), None, &Limits::default()).unwrap().blocks.into_iter().map(|b| b.kind).collect()
+        extract(html.as_bytes(), None, &Limits::default())
+            .unwrap()
+            .blocks
+            .into_iter()
+            .map(|b| b.kind)
+            .collect()
     }
 
     #[test]
@@ -518,19 +707,63 @@ mod tests {
             "<html><head><title>T</title></head><body><nav><a>ホーム</a></nav><h1>見出し</h1><p>本文<br>二行目</p>\
              <ul><li>項目A<ul><li>子</li></ul></li><li><a href='x.pdf'>資料.pdf</a></li></ul><ol start=3><li>三</li></ol></body></html>",
         );
-        assert_eq!(b[0], BlockKind::Heading { level: 1, text: "見出し".into() });
-        assert_eq!(b[1], BlockKind::Paragraph { text: "本文\n二行目".into() });
-        assert_eq!(b[2], BlockKind::ListItem { depth: 0, implicit_marker: Some("•".into()), text: "項目A".into() });
-        assert_eq!(b[3], BlockKind::ListItem { depth: 1, implicit_marker: Some("•".into()), text: "子".into() });
-        assert_eq!(b[4], BlockKind::Paragraph { text: "資料.pdf".into() });
-        assert_eq!(b[5], BlockKind::ListItem { depth: 0, implicit_marker: Some("3.".into()), text: "三".into() });
+        assert_eq!(
+            b[0],
+            BlockKind::Heading {
+                level: 1,
+                text: "見出し".into()
+            }
+        );
+        assert_eq!(
+            b[1],
+            BlockKind::Paragraph {
+                text: "本文\n二行目".into()
+            }
+        );
+        assert_eq!(
+            b[2],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: Some("•".into()),
+                text: "項目A".into()
+            }
+        );
+        assert_eq!(
+            b[3],
+            BlockKind::ListItem {
+                depth: 1,
+                implicit_marker: Some("•".into()),
+                text: "子".into()
+            }
+        );
+        assert_eq!(
+            b[4],
+            BlockKind::Paragraph {
+                text: "資料.pdf".into()
+            }
+        );
+        assert_eq!(
+            b[5],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: Some("3.".into()),
+                text: "三".into()
+            }
+        );
         assert_eq!(b.len(), 6);
     }
 
     #[test]
     fn unmarked_list_has_no_implicit_marker() {
         let b = blocks("<ul style=\"list-style-type: none\"><li>○研修</li></ul>");
-        assert_eq!(b[0], BlockKind::ListItem { depth: 0, implicit_marker: None, text: "○研修".into() });
+        assert_eq!(
+            b[0],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: None,
+                text: "○研修".into()
+            }
+        );
     }
 
     #[test]
@@ -539,10 +772,18 @@ mod tests {
             "<table><thead><tr><th rowspan=2>A</th><th colspan=2>B</th></tr><tr><th>B1</th><th>B2</th></tr></thead>\
              <tr><th rowspan=2>L</th><td>x</td><td>y</td></tr><tr><td>z</td><td></td></tr></table>",
         );
-        let BlockKind::Table(t) = &b[0] else { panic!("not a table: {b:?}") };
+        let BlockKind::Table(t) = &b[0] else {
+            panic!("not a table: {b:?}")
+        };
         assert_eq!(t.rows.len(), 4);
-        assert_eq!(t.rows[1].cells.iter().map(|c| c.col).collect::<Vec<_>>(), vec![1, 2]);
-        assert_eq!(t.rows[3].cells.iter().map(|c| c.col).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            t.rows[1].cells.iter().map(|c| c.col).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            t.rows[3].cells.iter().map(|c| c.col).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
         assert!(t.rows[0].cells[0].header && t.rows[0].cells[0].row_span == 2);
         assert_eq!(t.rows[2].cells[1].text(), "x");
     }
@@ -552,7 +793,12 @@ mod tests {
         let page = "<html><head><meta charset=\"Shift_JIS\"></head><body><p>北海道の取組</p></body></html>";
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(page);
         let doc = extract(&bytes, None, &Limits::default()).unwrap();
-        assert_eq!(doc.blocks[0].kind, BlockKind::Paragraph { text: "北海道の取組".into() });
+        assert_eq!(
+            doc.blocks[0].kind,
+            BlockKind::Paragraph {
+                text: "北海道の取組".into()
+            }
+        );
         assert!(doc.warnings.is_empty());
     }
 
@@ -561,7 +807,12 @@ mod tests {
         let page = "<html><head><meta charset=\"utf-8\"></head><body><p>北海道の地域づくりを支援する取組</p></body></html>";
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(page);
         let doc = extract(&bytes, None, &Limits::default()).unwrap();
-        assert_eq!(doc.blocks[0].kind, BlockKind::Paragraph { text: "北海道の地域づくりを支援する取組".into() });
+        assert_eq!(
+            doc.blocks[0].kind,
+            BlockKind::Paragraph {
+                text: "北海道の地域づくりを支援する取組".into()
+            }
+        );
         assert_eq!(doc.warnings.len(), 1);
     }
 

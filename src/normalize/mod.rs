@@ -42,11 +42,19 @@ pub fn nfkc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
-        let cut = rest.char_indices().find(|&(_, c)| kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        let cut = rest
+            .char_indices()
+            .find(|&(_, c)| kept_as_printed(c))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
         out.extend(rest[..cut].nfkc().map(fix_after_nfkc));
         rest = &rest[cut..];
         // Copy the run of kept characters as they are.
-        let keep = rest.char_indices().find(|&(_, c)| !kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        let keep = rest
+            .char_indices()
+            .find(|&(_, c)| !kept_as_printed(c))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
         out.push_str(&rest[..keep]);
         rest = &rest[keep..];
     }
@@ -112,10 +120,10 @@ pub fn join_broken(acc: &mut String, next: &str) {
     }
     let acc_trim = acc.trim_end().len();
     acc.truncate(acc_trim);
-    if let (Some(a), Some(b)) = (acc.chars().next_back(), next.chars().next()) {
-        if needs_space(a, b) {
-            acc.push(' ');
-        }
+    if let (Some(a), Some(b)) = (acc.chars().next_back(), next.chars().next())
+        && needs_space(a, b)
+    {
+        acc.push(' ');
     }
     acc.push_str(next);
 }
@@ -136,7 +144,8 @@ pub fn join_logical(acc: &mut String, next: &str) {
 
 fn needs_space(a: char, b: char) -> bool {
     let latin = |c: char| c.is_ascii_alphanumeric() || matches!(c, '\u{00C0}'..='\u{024F}');
-    (latin(a) && latin(b)) || (matches!(a, ',' | '.' | ';' | ':' | '!' | '?') && latin(b) && !b.is_ascii_digit())
+    (latin(a) && latin(b))
+        || (matches!(a, ',' | '.' | ';' | ':' | '!' | '?') && latin(b) && !b.is_ascii_digit())
 }
 
 /// The full normalization of a piece of text: NFKC with exceptions, then
@@ -150,55 +159,6 @@ fn needs_space(a: char, b: char) -> bool {
 /// ```
 pub fn text(s: &str) -> String {
     collapse_space(&nfkc(s))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nfkc_keeps_circled_and_parenthesized_numbers() {
-        assert_eq!(nfkc("①2020年度"), "①2020年度");
-        assert_eq!(nfkc("⑴研修"), "⑴研修");
-        assert_eq!(nfkc("⑳"), "⑳");
-        assert_eq!(nfkc("㉑"), "21");
-    }
-
-    #[test]
-    fn nfkc_fixes_what_pdfs_produce() {
-        assert_eq!(nfkc("⼦育て⽀援"), "子育て支援");
-        assert_eq!(nfkc("⻘森"), "青森");
-        assert_eq!(nfkc("防災‧減災"), "防災・減災");
-        assert_eq!(nfkc("神"), "神");
-    }
-
-    #[test]
-    fn nfkc_width_forms() {
-        assert_eq!(nfkc("ＡＢＣ１２３"), "ABC123");
-        assert_eq!(nfkc("ｶﾞｲﾄﾞ"), "ガイド");
-        assert_eq!(nfkc("（振興局）"), "(振興局)");
-        assert_eq!(nfkc("〜"), "〜");
-        assert_eq!(nfkc("～"), "~");
-    }
-
-    #[test]
-    fn joining() {
-        let mut s = String::from("・地域において介護分野と連携した包括的かつ継続的に在宅 ");
-        join_broken(&mut s, " 医療を提供できる");
-        assert_eq!(s, "・地域において介護分野と連携した包括的かつ継続的に在宅医療を提供できる");
-        let mut s = String::from("ICT");
-        join_broken(&mut s, "を活用");
-        assert_eq!(s, "ICTを活用");
-        let mut s = String::from("A");
-        join_logical(&mut s, "B");
-        assert_eq!(s, "A B");
-    }
-
-    #[test]
-    fn collapse() {
-        assert_eq!(collapse_space("\u{3000}a\u{3000}\u{3000}b\n"), "a b");
-        assert_eq!(collapse_space(""), "");
-    }
 }
 
 /// Normalizes every text of a document in place, line by line (explicit line
@@ -234,5 +194,61 @@ fn lines(s: &str) -> String {
     if !s.contains('\n') {
         return text(s);
     }
-    s.split('\n').map(text).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    s.split('\n')
+        .map(text)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_keeps_circled_and_parenthesized_numbers() {
+        assert_eq!(nfkc("①2020年度"), "①2020年度");
+        assert_eq!(nfkc("⑴研修"), "⑴研修");
+        assert_eq!(nfkc("⑳"), "⑳");
+        assert_eq!(nfkc("㉑"), "21");
+    }
+
+    #[test]
+    fn nfkc_fixes_what_pdfs_produce() {
+        assert_eq!(nfkc("⼦育て⽀援"), "子育て支援");
+        assert_eq!(nfkc("⻘森"), "青森");
+        assert_eq!(nfkc("防災‧減災"), "防災・減災");
+        assert_eq!(nfkc("神"), "神");
+    }
+
+    #[test]
+    fn nfkc_width_forms() {
+        assert_eq!(nfkc("ＡＢＣ１２３"), "ABC123");
+        assert_eq!(nfkc("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(nfkc("（振興局）"), "(振興局)");
+        assert_eq!(nfkc("〜"), "〜");
+        assert_eq!(nfkc("～"), "~");
+    }
+
+    #[test]
+    fn joining() {
+        let mut s = String::from("・地域において介護分野と連携した包括的かつ継続的に在宅 ");
+        join_broken(&mut s, " 医療を提供できる");
+        assert_eq!(
+            s,
+            "・地域において介護分野と連携した包括的かつ継続的に在宅医療を提供できる"
+        );
+        let mut s = String::from("ICT");
+        join_broken(&mut s, "を活用");
+        assert_eq!(s, "ICTを活用");
+        let mut s = String::from("A");
+        join_logical(&mut s, "B");
+        assert_eq!(s, "A B");
+    }
+
+    #[test]
+    fn collapse() {
+        assert_eq!(collapse_space("\u{3000}a\u{3000}\u{3000}b\n"), "a b");
+        assert_eq!(collapse_space(""), "");
+    }
 }

@@ -38,9 +38,19 @@ pub struct RawItem {
 /// One logical line or a table, with the page it starts on.
 #[derive(Debug)]
 enum Unit<'a> {
-    Heading { level: u32, text: String },
-    Text { text: String, li: Option<LiInfo>, page: Option<u32> },
-    Table { table: &'a Table, page: Option<u32> },
+    Heading {
+        level: u32,
+        text: String,
+    },
+    Text {
+        text: String,
+        li: Option<LiInfo>,
+        page: Option<u32>,
+    },
+    Table {
+        table: &'a Table,
+        page: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -71,21 +81,46 @@ fn units(blocks: &[Block]) -> Vec<Unit<'_>> {
         let page = b.prov.page;
         match &b.kind {
             BlockKind::Heading { level, text } => {
-                out.push(Unit::Heading { level: *level as u32, text: one_line(text) });
+                out.push(Unit::Heading {
+                    level: *level as u32,
+                    text: one_line(text),
+                });
             }
             BlockKind::Paragraph { text } => {
                 for l in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
-                    out.push(Unit::Text { text: l.to_string(), li: None, page });
+                    out.push(Unit::Text {
+                        text: l.to_string(),
+                        li: None,
+                        page,
+                    });
                 }
             }
-            BlockKind::ListItem { depth, implicit_marker, text } => {
+            BlockKind::ListItem {
+                depth,
+                implicit_marker,
+                text,
+            } => {
                 let mut lines = text.split('\n').map(str::trim).filter(|l| !l.is_empty());
                 let first = lines.next().unwrap_or("").to_string();
-                let li = Some(LiInfo { depth: *depth, implicit_marker: implicit_marker.clone() });
-                out.push(Unit::Text { text: first, li, page });
+                let li = Some(LiInfo {
+                    depth: *depth,
+                    implicit_marker: implicit_marker.clone(),
+                });
+                out.push(Unit::Text {
+                    text: first,
+                    li,
+                    page,
+                });
                 // Further lines of one <li> (after <br>) belong to it.
                 for l in lines {
-                    out.push(Unit::Text { text: l.to_string(), li: Some(LiInfo { depth: u8::MAX, implicit_marker: None }), page });
+                    out.push(Unit::Text {
+                        text: l.to_string(),
+                        li: Some(LiInfo {
+                            depth: u8::MAX,
+                            implicit_marker: None,
+                        }),
+                        page,
+                    });
                 }
             }
             BlockKind::Table(t) => out.push(Unit::Table { table: t, page }),
@@ -95,7 +130,11 @@ fn units(blocks: &[Block]) -> Vec<Unit<'_>> {
                     i += 1;
                 }
                 for (text, page) in join_broken_lines(&blocks[start..=i]) {
-                    out.push(Unit::Text { text, li: None, page });
+                    out.push(Unit::Text {
+                        text,
+                        li: None,
+                        page,
+                    });
                 }
             }
         }
@@ -118,7 +157,10 @@ fn one_line(s: &str) -> String {
 /// neighbours and does not end a sentence, and the next line starts no item,
 /// heading or bracket.
 fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
-    let texts: Vec<&str> = lines.iter().map(|b| b.kind.text().unwrap_or("").trim()).collect();
+    let texts: Vec<&str> = lines
+        .iter()
+        .map(|b| b.kind.text().unwrap_or("").trim())
+        .collect();
     let lens: Vec<usize> = texts.iter().map(|t| display_width(t)).collect();
     let mut out: Vec<(String, Option<u32>)> = Vec::new();
     for (i, b) in lines.iter().enumerate() {
@@ -132,7 +174,10 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                 (Some(a), Some(c), _, _) => c == a + 1,
                 (_, _, Some(pa), Some(pb)) => {
                     let h = (pa.y1 - pa.y0).max(1.0);
-                    prev.prov.page == b.prov.page && pa.y0 - pb.y1 < h * 1.2 && pb.y1 <= pa.y1 && (pb.x0 - pa.x0).abs() < h * 3.0
+                    prev.prov.page == b.prov.page
+                        && pa.y0 - pb.y1 < h * 1.2
+                        && pb.y1 <= pa.y1
+                        && (pb.x0 - pa.x0).abs() < h * 3.0
                 }
                 _ => false,
             };
@@ -154,7 +199,12 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                     // The column's width: the widest nearby line not much wider than
                     // this one (a paragraph of another column may sit nearby).
                     let prev = lens[i - 1];
-                    let local_max = lens[lo..hi].iter().copied().filter(|&w| w * 4 <= prev * 5).max().unwrap_or(prev);
+                    let local_max = lens[lo..hi]
+                        .iter()
+                        .copied()
+                        .filter(|&w| w * 4 <= prev * 5)
+                        .max()
+                        .unwrap_or(prev);
                     prev >= 36 && prev * 100 >= local_max * 80
                 }
             };
@@ -201,16 +251,27 @@ struct Flow {
 /// Headings whose lists are problems or effects, not actions.
 fn is_problem_heading(h: &str) -> bool {
     let h = h.trim_matches(|c: char| "【】[]()■□○◆ ".contains(c));
-    h.ends_with("課題") || h.ends_with("課題等") || h.contains("現状と課題") || h.contains("期待される効果")
+    h.ends_with("課題")
+        || h.ends_with("課題等")
+        || h.contains("現状と課題")
+        || h.contains("期待される効果")
 }
 
 impl Flow {
     fn section(&self, extra: &[String]) -> Vec<String> {
-        self.headings.iter().map(|(_, t)| t.clone()).chain(extra.iter().cloned()).collect()
+        self.headings
+            .iter()
+            .map(|(_, t)| t.clone())
+            .chain(extra.iter().cloned())
+            .collect()
     }
 
     fn in_problem_section(&self, extra: &[String]) -> bool {
-        self.headings.iter().map(|(_, t)| t.as_str()).chain(extra.iter().map(String::as_str)).any(is_problem_heading)
+        self.headings
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain(extra.iter().map(String::as_str))
+            .any(is_problem_heading)
     }
 
     fn push_heading(&mut self, level: u32, text: String) {
@@ -228,7 +289,14 @@ impl Flow {
         }
     }
 
-    fn start_item(&mut self, m: &Marker<'_>, marker: String, page: Option<u32>, extra: &[String], ctx: &CellContext) {
+    fn start_item(
+        &mut self,
+        m: &Marker<'_>,
+        marker: String,
+        page: Option<u32>,
+        extra: &[String],
+        ctx: &CellContext,
+    ) {
         self.finish_item();
         if self.in_problem_section(extra) {
             return;
@@ -272,12 +340,22 @@ impl Flow {
             match unit {
                 Unit::Heading { level, text, .. } => self.push_heading(*level, text.clone()),
                 Unit::Table { table, page } => self.table(table, *page, extra),
-                Unit::Text { text, li, page } => self.text(text, li.as_ref(), *page, &units[i + 1..], extra, ctx),
+                Unit::Text { text, li, page } => {
+                    self.text(text, li.as_ref(), *page, &units[i + 1..], extra, ctx)
+                }
             }
         }
     }
 
-    fn text(&mut self, text: &str, li: Option<&LiInfo>, page: Option<u32>, next: &[Unit<'_>], extra: &[String], ctx: &CellContext) {
+    fn text(
+        &mut self,
+        text: &str,
+        li: Option<&LiInfo>,
+        page: Option<u32>,
+        next: &[Unit<'_>],
+        extra: &[String],
+        ctx: &CellContext,
+    ) {
         if is_kpi_year_row(text) {
             self.finish_item();
             self.kpi_block = true;
@@ -297,12 +375,24 @@ impl Flow {
                 Some(m) => (m.marker.to_string(), m.rank, m.clone()),
                 None => {
                     let marker = li.implicit_marker.clone().unwrap_or_default();
-                    (marker, 3, Marker { marker: "", rank: 3, rest: text })
+                    (
+                        marker,
+                        3,
+                        Marker {
+                            marker: "",
+                            rank: 3,
+                            rest: text,
+                        },
+                    )
                 }
             };
             let child = li.depth > 0 || self.open.as_ref().is_some_and(|o| o.rank < rank);
             if child && self.open.is_some() {
-                let shown = if printed.is_some() { text.to_string() } else { format!("{marker}{text}") };
+                let shown = if printed.is_some() {
+                    text.to_string()
+                } else {
+                    format!("{marker}{text}")
+                };
                 self.append(&shown);
             } else {
                 self.start_item(&m, marker, page, extra, ctx);
@@ -341,7 +431,11 @@ impl Flow {
             self.push_heading(level, text.to_string());
             return;
         }
-        if markers::is_bracket_line(text) && !markers::is_bracket_line_note(text) && next_starts_deeper_item(next, 0) && !looks_like_result_label(text) {
+        if markers::is_bracket_line(text)
+            && !markers::is_bracket_line_note(text)
+            && next_starts_deeper_item(next, 0)
+            && !looks_like_result_label(text)
+        {
             self.push_heading(LEVEL_BRACKET, text.to_string());
             return;
         }
@@ -367,17 +461,23 @@ impl Flow {
             self.item_cells(&grid, header_rows, &has_items, page, extra);
             return;
         }
-        if header_rows > 0 && grid.rows.len() > header_rows {
-            if let Some(main) = grid.main_column(header_rows) {
-                self.finish_item();
-                self.project_rows(&grid, header_rows, main, page, extra);
-                return;
-            }
+        if header_rows > 0
+            && grid.rows.len() > header_rows
+            && let Some(main) = grid.main_column(header_rows)
+        {
+            self.finish_item();
+            self.project_rows(&grid, header_rows, main, page, extra);
+            return;
         }
         // A table inside an item (a small list of figures): part of its text.
         if self.open.as_ref().is_some_and(|o| o.rank <= 2) {
             for row in &table.rows {
-                let cells: Vec<String> = row.cells.iter().map(|c| one_line(&c.text())).filter(|t| !t.is_empty()).collect();
+                let cells: Vec<String> = row
+                    .cells
+                    .iter()
+                    .map(|c| one_line(&c.text()))
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 if !cells.is_empty() {
                     self.append(&cells.join(" "));
                 }
@@ -388,10 +488,21 @@ impl Flow {
     }
 
     /// Tables whose cells hold bulleted items (000, 004).
-    fn item_cells(&mut self, grid: &Grid<'_>, header_rows: usize, item_cols: &[usize], page: Option<u32>, extra: &[String]) {
+    fn item_cells(
+        &mut self,
+        grid: &Grid<'_>,
+        header_rows: usize,
+        item_cols: &[usize],
+        page: Option<u32>,
+        extra: &[String],
+    ) {
         let first_item_col = item_cols.iter().copied().min().unwrap_or(0);
-        let label_cols: Vec<usize> = (0..first_item_col).filter(|c| !grid.is_code_col(header_rows, *c)).collect();
-        let code_cols: Vec<usize> = (0..grid.ncols).filter(|c| grid.is_code_col(header_rows, *c)).collect();
+        let label_cols: Vec<usize> = (0..first_item_col)
+            .filter(|c| !grid.is_code_col(header_rows, *c))
+            .collect();
+        let code_cols: Vec<usize> = (0..grid.ncols)
+            .filter(|c| grid.is_code_col(header_rows, *c))
+            .collect();
         let mut labels = LabelTracker::default();
         for r in header_rows..grid.rows.len() {
             let row_labels = labels.row(grid, r, &label_cols);
@@ -401,7 +512,9 @@ impl Flow {
                 .flat_map(|cell| super::codes::codes_in_cell(&one_line(&cell.text())))
                 .collect();
             for &c in item_cols {
-                let Some(cell) = grid.origin_cell(r, c) else { continue };
+                let Some(cell) = grid.origin_cell(r, c) else {
+                    continue;
+                };
                 let header = grid.column_header(header_rows, c);
                 let mut sec: Vec<String> = extra.to_vec();
                 let (outer, category) = split_labels(&row_labels);
@@ -415,13 +528,20 @@ impl Flow {
                 if header.as_deref().is_some_and(is_problem_heading) {
                     continue;
                 }
-                let ctx = CellContext { category, codes: codes.clone() };
+                let ctx = CellContext {
+                    category,
+                    codes: codes.clone(),
+                };
                 let cell_units = units(&cell.blocks);
                 let cell_page = cell.prov.page.or(page);
                 let cell_units: Vec<Unit<'_>> = cell_units
                     .into_iter()
                     .map(|u| match u {
-                        Unit::Text { text, li, page } => Unit::Text { text, li, page: page.or(cell_page) },
+                        Unit::Text { text, li, page } => Unit::Text {
+                            text,
+                            li,
+                            page: page.or(cell_page),
+                        },
                         other => other,
                     })
                     .collect();
@@ -438,15 +558,30 @@ impl Flow {
     }
 
     /// Tables of projects (003): one initiative per row with a main cell.
-    fn project_rows(&mut self, grid: &Grid<'_>, header_rows: usize, main: usize, page: Option<u32>, extra: &[String]) {
-        let label_cols: Vec<usize> = (0..grid.ncols).filter(|&c| c < main || grid.is_row_label_col(header_rows, c)).filter(|&c| c != main).collect();
-        let code_cols: Vec<usize> = (0..grid.ncols).filter(|c| grid.is_code_col(header_rows, *c)).collect();
+    fn project_rows(
+        &mut self,
+        grid: &Grid<'_>,
+        header_rows: usize,
+        main: usize,
+        page: Option<u32>,
+        extra: &[String],
+    ) {
+        let label_cols: Vec<usize> = (0..grid.ncols)
+            .filter(|&c| c < main || grid.is_row_label_col(header_rows, c))
+            .filter(|&c| c != main)
+            .collect();
+        let code_cols: Vec<usize> = (0..grid.ncols)
+            .filter(|c| grid.is_code_col(header_rows, *c))
+            .collect();
         let mut labels = LabelTracker::default();
         for r in header_rows..grid.rows.len() {
             let row_labels = labels.row(grid, r, &label_cols);
-            let Some(cell) = grid.origin_cell(r, main) else { continue };
+            let Some(cell) = grid.origin_cell(r, main) else {
+                continue;
+            };
             let title = one_line(&cell.text());
-            if title.is_empty() || matches!(title.as_str(), "なし" | "該当なし" | "-" | "―" | "ー") {
+            if title.is_empty() || matches!(title.as_str(), "なし" | "該当なし" | "-" | "―" | "ー")
+            {
                 continue;
             }
             if self.in_problem_section(extra) {
@@ -459,7 +594,9 @@ impl Flow {
                 if c == main || label_cols.contains(&c) {
                     continue;
                 }
-                let Some(other) = grid.origin_cell(r, c) else { continue };
+                let Some(other) = grid.origin_cell(r, c) else {
+                    continue;
+                };
                 let value = one_line(&other.text());
                 if value.is_empty() {
                     continue;
@@ -467,7 +604,9 @@ impl Flow {
                 if code_cols.contains(&c) {
                     codes.extend(super::codes::codes_in_cell(&value));
                 }
-                let key = grid.column_header(header_rows, c).unwrap_or_else(|| format!("{}", c + 1));
+                let key = grid
+                    .column_header(header_rows, c)
+                    .unwrap_or_else(|| format!("{}", c + 1));
                 if !fields.iter().any(|(k, _): &(String, String)| *k == key) {
                     fields.push((key, value));
                 }
@@ -570,14 +709,24 @@ impl<'a> Grid<'a> {
     }
 
     fn cover(&self, r: usize, c: usize) -> Option<(&'a Cell, bool)> {
-        self.rows.get(r).and_then(|row| row.get(c)).copied().flatten()
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .flatten()
     }
 
     /// The cell whose top-left corner is at (r, c).
     fn origin_cell(&self, r: usize, c: usize) -> Option<&'a Cell> {
         match self.cover(r, c) {
             Some((cell, true)) => Some(cell),
-            Some((cell, false)) if cell.col as usize == c && self.cover(r.wrapping_sub(1), c).map(|x| x.0 as *const Cell) != Some(cell as *const Cell) => Some(cell),
+            Some((cell, false))
+                if cell.col as usize == c
+                    && self.cover(r.wrapping_sub(1), c).map(|x| x.0 as *const Cell)
+                        != Some(cell as *const Cell) =>
+            {
+                Some(cell)
+            }
             _ => None,
         }
     }
@@ -597,10 +746,17 @@ impl<'a> Grid<'a> {
                 .count();
         }
         let short_row = |row: &Vec<Option<(&Cell, bool)>>| {
-            let texts: Vec<String> = row.iter().flatten().filter(|(_, o)| *o).map(|(c, _)| one_line(&c.text())).collect();
+            let texts: Vec<String> = row
+                .iter()
+                .flatten()
+                .filter(|(_, o)| *o)
+                .map(|(c, _)| one_line(&c.text()))
+                .collect();
             let nonempty = texts.iter().filter(|t| !t.is_empty()).count();
             nonempty >= 2
-                && texts.iter().all(|t| t.chars().count() <= 12 && markers::marker(t).is_none())
+                && texts
+                    .iter()
+                    .all(|t| t.chars().count() <= 12 && markers::marker(t).is_none())
         };
         if self.rows.len() < 2 || !short_row(&self.rows[0]) {
             return 0;
@@ -609,7 +765,14 @@ impl<'a> Grid<'a> {
         let mut n = 1;
         while n < self.rows.len() {
             let row = &self.rows[n];
-            let texts: Vec<String> = row.iter().map(|s| s.filter(|(_, o)| *o).map(|(c, _)| one_line(&c.text())).unwrap_or_default()).collect();
+            let texts: Vec<String> = row
+                .iter()
+                .map(|s| {
+                    s.filter(|(_, o)| *o)
+                        .map(|(c, _)| one_line(&c.text()))
+                        .unwrap_or_default()
+                })
+                .collect();
             let first_empty = texts.first().is_none_or(|t| t.is_empty());
             let short = texts.iter().all(|t| t.chars().count() <= 3);
             if first_empty && short && texts.iter().any(|t| !t.is_empty()) {
@@ -623,16 +786,23 @@ impl<'a> Grid<'a> {
 
     /// The lowest header cell's text over column `c`.
     fn column_header(&self, header_rows: usize, c: usize) -> Option<String> {
-        (0..header_rows).rev().find_map(|r| self.cover(r, c).map(|(cell, _)| one_line(&cell.text())).filter(|t| !t.is_empty()))
+        (0..header_rows).rev().find_map(|r| {
+            self.cover(r, c)
+                .map(|(cell, _)| one_line(&cell.text()))
+                .filter(|t| !t.is_empty())
+        })
     }
 
     fn is_code_col(&self, header_rows: usize, c: usize) -> bool {
-        self.column_header(header_rows, c).is_some_and(|h| super::codes::is_code_header(&h))
+        self.column_header(header_rows, c)
+            .is_some_and(|h| super::codes::is_code_header(&h))
     }
 
     /// A column of row labels: its body cells are header cells (`<th scope=row>`).
     fn is_row_label_col(&self, header_rows: usize, c: usize) -> bool {
-        let cells: Vec<&Cell> = (header_rows..self.rows.len()).filter_map(|r| self.origin_cell(r, c)).collect();
+        let cells: Vec<&Cell> = (header_rows..self.rows.len())
+            .filter_map(|r| self.origin_cell(r, c))
+            .collect();
         !cells.is_empty() && cells.iter().all(|cell| cell.header)
     }
 
@@ -641,12 +811,23 @@ impl<'a> Grid<'a> {
         (0..self.ncols)
             .filter(|&c| !self.is_row_label_col(header_rows, c))
             .filter(|&c| {
-                (header_rows..self.rows.len()).filter_map(|r| self.origin_cell(r, c)).any(|cell| {
-                    cell.blocks.iter().any(|b| match &b.kind {
-                        BlockKind::ListItem { .. } => true,
-                        other => other.text().is_some_and(|t| t.lines().any(|l| markers::marker(l.trim()).is_some_and(|m| m.rank >= 1 && !m.marker.is_empty() && !m.marker.starts_with('(') && !m.rest.is_empty()))),
+                (header_rows..self.rows.len())
+                    .filter_map(|r| self.origin_cell(r, c))
+                    .any(|cell| {
+                        cell.blocks.iter().any(|b| match &b.kind {
+                            BlockKind::ListItem { .. } => true,
+                            other => other.text().is_some_and(|t| {
+                                t.lines().any(|l| {
+                                    markers::marker(l.trim()).is_some_and(|m| {
+                                        m.rank >= 1
+                                            && !m.marker.is_empty()
+                                            && !m.marker.starts_with('(')
+                                            && !m.rest.is_empty()
+                                    })
+                                })
+                            }),
+                        })
                     })
-                })
             })
             .collect()
     }
@@ -654,10 +835,23 @@ impl<'a> Grid<'a> {
     /// The column that names each row's project: by its header, else the
     /// column with the longest texts.
     fn main_column(&self, header_rows: usize) -> Option<usize> {
-        let names = ["事業名", "取組名", "項目名", "名称", "取組", "事業", "内容", "項目"];
+        let names = [
+            "事業名",
+            "取組名",
+            "項目名",
+            "名称",
+            "取組",
+            "事業",
+            "内容",
+            "項目",
+        ];
         for name in names {
             for c in 0..self.ncols {
-                if self.column_header(header_rows, c).is_some_and(|h| h.contains(name)) && !self.is_row_label_col(header_rows, c) {
+                if self
+                    .column_header(header_rows, c)
+                    .is_some_and(|h| h.contains(name))
+                    && !self.is_row_label_col(header_rows, c)
+                {
                     return Some(c);
                 }
             }
@@ -689,7 +883,10 @@ fn is_year_label(t: &str) -> bool {
     let t = t.split('(').next().unwrap_or("").trim();
     let rest = t.strip_prefix(['H', 'R', 'S']).unwrap_or(t);
     let rest = rest.strip_suffix("年度").unwrap_or(rest);
-    !rest.is_empty() && (rest == "元" || (rest.chars().all(|c| c.is_ascii_digit()) && rest.len() <= 4)) && t != rest || (t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) && t.starts_with('2'))
+    !rest.is_empty()
+        && (rest == "元" || (rest.chars().all(|c| c.is_ascii_digit()) && rest.len() <= 4))
+        && t != rest
+        || (t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) && t.starts_with('2'))
 }
 
 /// A line of fiscal years heading a KPI block: "H26(基準) H27 H28 H29 H30 R元(目標)".
@@ -698,7 +895,9 @@ fn is_kpi_year_row(line: &str) -> bool {
     // Plain Gregorian years ("2015 2016 2017") head timelines, not KPIs.
     tokens.len() >= 4
         && tokens.iter().all(|t| is_year_label(t))
-        && tokens.iter().any(|t| t.starts_with(['H', 'R', 'S']) || t.contains("基準") || t.contains("目標"))
+        && tokens
+            .iter()
+            .any(|t| t.starts_with(['H', 'R', 'S']) || t.contains("基準") || t.contains("目標"))
 }
 
 /// 【…実績…】-style labels belong to the item before them.
@@ -709,22 +908,11 @@ fn looks_like_result_label(t: &str) -> bool {
 /// Whether the next text unit starts an item of a rank deeper than `rank`
 /// (a ■ or 【】 line followed by its items).
 fn next_starts_deeper_item(next: &[Unit<'_>], rank: u8) -> bool {
-    for u in next {
-        match u {
-            Unit::Text { text, li, .. } => {
-                if li.is_some() {
-                    return true;
-                }
-                if let Some(m) = markers::marker(text) {
-                    return m.rank > rank;
-                }
-                return false;
-            }
-            Unit::Heading { .. } => return false,
-            Unit::Table { .. } => return false,
-        }
+    match next.first() {
+        Some(Unit::Text { li: Some(_), .. }) => true,
+        Some(Unit::Text { text, .. }) => markers::marker(text).is_some_and(|m| m.rank > rank),
+        _ => false,
     }
-    false
 }
 
 /// A short "(N)…" line followed by a plain line (not the next "(N+1)" item).
@@ -733,7 +921,9 @@ fn is_title_over_text(text: &str, next: &[Unit<'_>]) -> bool {
         return false;
     }
     match next.first() {
-        Some(Unit::Text { text: n, li: None, .. }) => markers::marker(n).is_none_or(|m| !m.marker.starts_with('(')),
+        Some(Unit::Text {
+            text: n, li: None, ..
+        }) => markers::marker(n).is_none_or(|m| !m.marker.starts_with('(')),
         Some(Unit::Heading { .. }) => true,
         _ => false,
     }
@@ -746,12 +936,16 @@ fn is_bullet_title(text: &str, next: &[Unit<'_>]) -> bool {
         return false;
     }
     match next.first() {
-        Some(Unit::Text { text: n, li: None, .. }) if markers::marker(n).is_none() && n.chars().count() > 30 => {}
+        Some(Unit::Text {
+            text: n, li: None, ..
+        }) if markers::marker(n).is_none() && n.chars().count() > 30 => {}
         _ => return false,
     }
     for u in next.iter().take(16) {
         match u {
-            Unit::Text { text: n, li: None, .. } => {
+            Unit::Text {
+                text: n, li: None, ..
+            } => {
                 if markers::marker(n).is_some_and(|m| m.rank <= 1) {
                     return false;
                 }
@@ -770,7 +964,9 @@ fn is_bullet_title(text: &str, next: &[Unit<'_>]) -> bool {
 fn next_is_sub_item(next: &[Unit<'_>]) -> bool {
     match next.first() {
         Some(Unit::Text { li: Some(_), .. }) => true,
-        Some(Unit::Text { text, .. }) => markers::marker(text).is_some_and(|m| m.rank == 3 || matches!(m.marker, "◆" | "◇")),
+        Some(Unit::Text { text, .. }) => {
+            markers::marker(text).is_some_and(|m| m.rank == 3 || matches!(m.marker, "◆" | "◇"))
+        }
         _ => false,
     }
 }

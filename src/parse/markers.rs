@@ -20,7 +20,9 @@ fn bullet_rank(c: char) -> Option<u8> {
     Some(match c {
         '■' | '□' => 0,
         '◆' | '◇' | '○' | '◯' | '●' | '◎' | '❖' => 1,
-        '・' | '•' | '▪' | '▫' | '►' | '▶' | '➢' | '➤' | '✓' | '✔' | '◦' | '‣' | '∙' | '·' => 3,
+        '・' | '•' | '▪' | '▫' | '►' | '▶' | '➢' | '➤' | '✓' | '✔' | '◦' | '‣' | '∙' | '·' => {
+            3
+        }
         _ => return None,
     })
 }
@@ -43,16 +45,25 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
         let rest = line[end..].trim_start();
         // A lone bullet, or a bullet followed by another bullet ("• ○…", LibreOffice's
         // list bullet before a printed one): the printed one counts.
-        if let Some(inner) = marker(rest) {
-            if rank == 3 && inner.rank < 3 {
-                return Some(inner);
-            }
+        if let Some(inner) = marker(rest)
+            && rank == 3
+            && inner.rank < 3
+        {
+            return Some(inner);
         }
-        return Some(Marker { marker: &line[..end], rank, rest });
+        return Some(Marker {
+            marker: &line[..end],
+            rank,
+            rest,
+        });
     }
     if ('\u{2460}'..='\u{2487}').contains(&c) {
         let end = c.len_utf8();
-        return Some(Marker { marker: &line[..end], rank: 2, rest: line[end..].trim_start() });
+        return Some(Marker {
+            marker: &line[..end],
+            rank: 2,
+            rest: line[end..].trim_start(),
+        });
     }
     if line.starts_with("- ") || line.starts_with("– ") {
         let end = line.find(' ').unwrap_or(1);
@@ -61,7 +72,11 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
         if let Some(inner) = marker(rest).filter(|m| !m.marker.is_empty()) {
             return Some(inner);
         }
-        return Some(Marker { marker: "", rank: 3, rest });
+        return Some(Marker {
+            marker: "",
+            rank: 3,
+            rest,
+        });
     }
     if let Some(m) = paren_number(line) {
         return Some(m);
@@ -84,7 +99,11 @@ fn paren_number(line: &str) -> Option<Marker<'_>> {
     if rest.is_empty() {
         return None;
     }
-    Some(Marker { marker: &line[..end], rank: 2, rest })
+    Some(Marker {
+        marker: &line[..end],
+        rank: 2,
+        rest,
+    })
 }
 
 /// True for a note line (※ …): never an initiative of its own.
@@ -102,7 +121,10 @@ pub fn numbered_heading_level(line: &str) -> Option<u32> {
     let b = line.as_bytes();
     // 第1章, 第一節
     if let Some(rest) = line.strip_prefix('第') {
-        let num: String = rest.chars().take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)).collect();
+        let num: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+            .collect();
         if !num.is_empty() {
             let after = rest[num.len()..].chars().next();
             if matches!(after, Some('章' | '節' | '部' | '編')) {
@@ -118,7 +140,9 @@ pub fn numbered_heading_level(line: &str) -> Option<u32> {
         let mut it = rest.chars();
         let sep = it.next();
         let next = it.next();
-        if matches!(sep, Some(' ' | '.' | '、')) && next.is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace()) {
+        if matches!(sep, Some(' ' | '.' | '、'))
+            && next.is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+        {
             return Some(12);
         }
         return None;
@@ -127,10 +151,11 @@ pub fn numbered_heading_level(line: &str) -> Option<u32> {
         return Some(13);
     }
     let mut it = line.chars();
-    if let (Some(k), Some(sep)) = (it.next(), it.next()) {
-        if "アイウエオカキクケコサシスセソ".contains(k) && matches!(sep, ' ' | '.' | '、') {
-            return Some(14);
-        }
+    if let (Some(k), Some(sep)) = (it.next(), it.next())
+        && "アイウエオカキクケコサシスセソ".contains(k)
+        && matches!(sep, ' ' | '.' | '、')
+    {
+        return Some(14);
     }
     None
 }
@@ -140,6 +165,11 @@ pub fn is_bracket_line(line: &str) -> bool {
     line.starts_with('【') && line.ends_with('】') && line.matches('【').count() == 1
 }
 
+/// A bracketed note that is not part of an item: 【上記、連携地域】.
+pub fn is_bracket_line_note(line: &str) -> bool {
+    is_bracket_line(line) && line.contains("上記")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,7 +177,10 @@ mod tests {
     #[test]
     fn bullets() {
         let m = marker("◆結婚サポートセンターの運営").unwrap();
-        assert_eq!((m.marker, m.rank, m.rest), ("◆", 1, "結婚サポートセンターの運営"));
+        assert_eq!(
+            (m.marker, m.rank, m.rest),
+            ("◆", 1, "結婚サポートセンターの運営")
+        );
         assert_eq!(marker("・圏域連携").unwrap().rank, 3);
         assert_eq!(marker("■全ての世代").unwrap().rank, 0);
         assert_eq!(marker("• ○「北海道…").unwrap().marker, "○");
@@ -162,7 +195,10 @@ mod tests {
     #[test]
     fn numbered_headings() {
         assert_eq!(numbered_heading_level("1 趣旨"), Some(12));
-        assert_eq!(numbered_heading_level("1.ラウンドテーブルミーティング"), Some(12));
+        assert_eq!(
+            numbered_heading_level("1.ラウンドテーブルミーティング"),
+            Some(12)
+        );
         assert_eq!(numbered_heading_level("(3)派遣の対象業務"), Some(13));
         assert_eq!(numbered_heading_level("第1章 計画の概要"), Some(11));
         assert_eq!(numbered_heading_level("2040年に"), None);
@@ -176,9 +212,4 @@ mod tests {
         assert!(is_bracket_line("【結婚期】"));
         assert!(!is_bracket_line("【宗谷】の取組"));
     }
-}
-
-/// A bracketed note that is not part of an item: 【上記、連携地域】.
-pub fn is_bracket_line_note(line: &str) -> bool {
-    is_bracket_line(line) && line.contains("上記")
 }

@@ -29,7 +29,10 @@ pub fn parse(doc: &Document, source: &str, sha256: &str) -> Parsed {
         .enumerate()
         .map(|(ordinal, item)| record(item, ordinal, source, prefix))
         .collect();
-    Parsed { initiatives, kpis: kpis::find_kpis(doc, source) }
+    Parsed {
+        initiatives,
+        kpis: kpis::find_kpis(doc, source),
+    }
 }
 
 fn record(item: items::RawItem, ordinal: usize, source: &str, prefix: &str) -> InitiativeRecord {
@@ -48,7 +51,11 @@ fn record(item: items::RawItem, ordinal: usize, source: &str, prefix: &str) -> I
         page: item.page,
         section: item.section,
         category: item.category,
-        fields: item.fields.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect(),
+        fields: item
+            .fields
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
         marker: item.marker,
         quantities: quantities::find_quantities(&item.text),
         orgs: owners::find_orgs(&item.text),

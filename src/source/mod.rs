@@ -72,12 +72,22 @@ fn resolve_one(arg: &str, out: &mut Vec<Input>, seen: &mut HashSet<String>, dept
     if let Some(manifest) = arg.strip_prefix('@') {
         match fs::read_to_string(manifest) {
             Ok(text) if depth < 4 => {
-                for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                for line in text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                {
                     resolve_one(line, out, seen, depth + 1);
                 }
             }
-            Ok(_) => out.push(Input::Missing { source: arg.to_string(), reason: "manifests nested too deeply".into() }),
-            Err(e) => out.push(Input::Missing { source: arg.to_string(), reason: format!("cannot read manifest: {e}") }),
+            Ok(_) => out.push(Input::Missing {
+                source: arg.to_string(),
+                reason: "manifests nested too deeply".into(),
+            }),
+            Err(e) => out.push(Input::Missing {
+                source: arg.to_string(),
+                reason: format!("cannot read manifest: {e}"),
+            }),
         }
         return;
     }
@@ -87,7 +97,11 @@ fn resolve_one(arg: &str, out: &mut Vec<Input>, seen: &mut HashSet<String>, dept
         walk(path, &mut files, 0);
         files.sort();
         for f in files {
-            let rel = f.strip_prefix(path).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+            let rel = f
+                .strip_prefix(path)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .replace('\\', "/");
             push_file(f, rel, out, seen);
         }
         return;
@@ -99,25 +113,39 @@ fn resolve_one(arg: &str, out: &mut Vec<Input>, seen: &mut HashSet<String>, dept
     if arg.contains(['*', '?', '[']) {
         match glob::glob(arg) {
             Ok(paths) => {
-                let mut files: Vec<PathBuf> = paths.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
+                let mut files: Vec<PathBuf> = paths
+                    .filter_map(|p| p.ok())
+                    .filter(|p| p.is_file())
+                    .collect();
                 files.sort();
                 if files.is_empty() {
-                    out.push(Input::Missing { source: arg.to_string(), reason: "no file matches the pattern".into() });
+                    out.push(Input::Missing {
+                        source: arg.to_string(),
+                        reason: "no file matches the pattern".into(),
+                    });
                 }
                 for f in files {
                     let source = f.to_string_lossy().into_owned();
                     push_file(f, source, out, seen);
                 }
             }
-            Err(e) => out.push(Input::Missing { source: arg.to_string(), reason: format!("bad pattern: {e}") }),
+            Err(e) => out.push(Input::Missing {
+                source: arg.to_string(),
+                reason: format!("bad pattern: {e}"),
+            }),
         }
         return;
     }
-    out.push(Input::Missing { source: arg.to_string(), reason: "no such file or directory".into() });
+    out.push(Input::Missing {
+        source: arg.to_string(),
+        reason: "no such file or directory".into(),
+    });
 }
 
 fn push_file(path: PathBuf, source: String, out: &mut Vec<Input>, seen: &mut HashSet<String>) {
-    let key = fs::canonicalize(&path).map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| source.clone());
+    let key = fs::canonicalize(&path)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| source.clone());
     if seen.insert(key) {
         out.push(Input::File { path, source });
     }
@@ -129,7 +157,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: u32) {
     if depth > 64 {
         return;
     }
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
@@ -141,7 +171,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: u32) {
             walk(&path, files, depth + 1);
         } else if ft.is_file() || ft.is_symlink() && path.is_file() {
             let upper = name.to_ascii_uppercase();
-            if upper.starts_with("README") || upper.starts_with("LICENSE") || upper.starts_with("COPYING") {
+            if upper.starts_with("README")
+                || upper.starts_with("LICENSE")
+                || upper.starts_with("COPYING")
+            {
                 continue;
             }
             files.push(path);
@@ -168,7 +201,15 @@ mod tests {
 
         let pattern = format!("{}/*.txt", d.display());
         let manifest = d.join("list");
-        fs::write(&manifest, format!("# list\n{}\nhttps://example.jp/a.pdf\n\n{}/nope\n", d.join("b.txt").display(), d.display())).unwrap();
+        fs::write(
+            &manifest,
+            format!(
+                "# list\n{}\nhttps://example.jp/a.pdf\n\n{}/nope\n",
+                d.join("b.txt").display(),
+                d.display()
+            ),
+        )
+        .unwrap();
         let inputs = resolve(&[pattern, format!("@{}", manifest.display())]);
         assert_eq!(inputs.len(), 3, "{inputs:?}");
         assert!(matches!(&inputs[0], Input::File { .. }));
