@@ -720,7 +720,7 @@ impl Fetcher {
     }
 
     fn robots_allow(&self, url: &Url) -> bool {
-        if !self.opts.respect_robots || self.opts.offline {
+        if !self.opts.respect_robots {
             return true;
         }
         match self.robots_for(url).as_ref() {
@@ -730,7 +730,7 @@ impl Fetcher {
     }
 
     fn robots_for(&self, url: &Url) -> Arc<RobotsState> {
-        if !self.opts.respect_robots || self.opts.offline {
+        if !self.opts.respect_robots {
             return Arc::new(RobotsState::Rules(robots::Robots::allow_all()));
         }
         let origin = url.origin().ascii_serialization();
@@ -744,7 +744,17 @@ impl Fetcher {
                 return RobotsState::Rules(robots::Robots::allow_all());
             };
             let cached = self.cached(robots_url.as_str());
-            match self.download(&robots_url, cached, false) {
+            let got = if self.opts.offline {
+                // Offline, the cached copy decides, so that --follow finds
+                // the same documents as online; without one, all is allowed.
+                let Some((meta, bytes)) = cached else {
+                    return RobotsState::Rules(robots::Robots::allow_all());
+                };
+                Ok(from_meta(meta, bytes, None))
+            } else {
+                self.download(&robots_url, cached, false)
+            };
+            match got {
                 Ok(f) => RobotsState::Rules(robots::Robots::parse(
                     &String::from_utf8_lossy(&f.bytes),
                     &self.product,
