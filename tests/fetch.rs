@@ -36,6 +36,8 @@ struct Reply {
     delay: Duration,
     /// Send no Content-Length (the body ends when the connection closes).
     no_length: bool,
+    /// Wait between the headers and the body.
+    body_delay: Duration,
     /// Declare the whole body's length but send only this many bytes.
     cut_after: Option<usize>,
 }
@@ -141,7 +143,11 @@ fn serve(
     let body = &r.body[..r.cut_after.unwrap_or(r.body.len()).min(r.body.len())];
     let sent = conn
         .write_all(out.as_bytes())
-        .and_then(|_| conn.write_all(body))
+        .and_then(|_| conn.flush())
+        .and_then(|_| {
+            std::thread::sleep(r.body_delay);
+            conn.write_all(body)
+        })
         .map(|_| body.len())
         .unwrap_or(0);
     conn.flush().ok();
@@ -242,6 +248,7 @@ fn zlib(b: &[u8]) -> Vec<u8> {
 
 fn site() -> Server {
     let flaky = Arc::new(AtomicUsize::new(0));
+    let limited = Arc::new(AtomicUsize::new(0));
     let port = Arc::new(Mutex::new(0u16));
     let port2 = port.clone();
     let server = Server::start(move |path, h| {
@@ -280,6 +287,19 @@ fn site() -> Server {
                     )
                 }
             }
+            "/limited.pdf" => {
+                if limited.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let mut r = reply(429, "text/plain", b"slow down".to_vec());
+                    r.headers.push(("Retry-After".into(), "1".into()));
+                    r
+                } else {
+                    reply(200, "application/pdf", PDF)
+                }
+            }
+            "/trickle.pdf" => Reply {
+                body_delay: Duration::from_millis(1500),
+                ..reply(200, "application/pdf", PDF)
+            },
             "/busy.pdf" => {
                 let mut r = reply(503, "text/plain", b"busy".to_vec());
                 r.headers.push(("Retry-After".into(), "3600".into()));
@@ -516,9 +536,9 @@ fn follow_fetch_cache_revalidate_offline() {
     assert_eq!(s.count("/robots.txt"), 1);
     // Every request names torikumi and offers compression.
     for h in s.hits() {
-        assert!(
-            h.headers["user-agent"]
-                .starts_with(&format!("torikumi/{} ", env!("CARGO_PKG_VERSION")))
+        assert_eq!(
+            h.headers["user-agent"],
+            format!("torikumi/{}", env!("CARGO_PKG_VERSION"))
         );
         assert_eq!(h.headers["accept-encoding"], "gzip, deflate, br");
     }
@@ -748,4 +768,40 @@ fn rate_limit_holds_across_threads() {
             "requests {gap:?} apart at 10 per second"
         );
     }
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let s = site();
+    // A backoff of 1 ms: only the server's Retry-After: 1 explains a wait of a second.
+    let f = Fetcher::new(FetchOptions {
+        retry_delay: Duration::from_millis(1),
+        ..opts(None)
+    })
+    .unwrap();
+    let t = Instant::now();
+    let got = f.fetch(&s.url("/limited.pdf")).unwrap();
+    assert_eq!(got.status, 200);
+    assert!(
+        t.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(s.count("/limited.pdf"), 2);
+}
+
+#[test]
+fn slow_body_times_out() {
+    let s = site();
+    let f = Fetcher::new(opts(None)).unwrap();
+    let t = Instant::now();
+    assert_eq!(
+        reason(&f.fetch(&s.url("/trickle.pdf"))),
+        "timed out after 500 ms"
+    );
+    assert!(
+        t.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        t.elapsed()
+    );
 }

@@ -94,12 +94,10 @@ impl Default for FetchOptions {
     }
 }
 
-/// `torikumi/VERSION (+https://crates.io/crates/torikumi)`.
+/// `torikumi/VERSION`. Operators who want to be reachable can append a
+/// contact, e.g. `torikumi/0.1.0 (+mailto:data@example.jp)`.
 pub fn default_user_agent() -> String {
-    format!(
-        "torikumi/{} (+https://crates.io/crates/torikumi)",
-        env!("CARGO_PKG_VERSION")
-    )
+    format!("torikumi/{}", env!("CARGO_PKG_VERSION"))
 }
 
 /// A fetched document.
@@ -315,13 +313,16 @@ impl Fetcher {
     pub fn discover(&self, start: &[String]) -> Discovery {
         let mut out = Discovery::default();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut frontier: Vec<Url> = Vec::new();
+        // Pages to expand, each with the hosts of its site: a start page's own
+        // host and the one it redirects to (None until fetched), inherited
+        // by the pages found under it, so that no level leaves the site.
+        let mut frontier: Vec<(Url, Option<Arc<Vec<String>>>)> = Vec::new();
         for s in start {
             match links::normalize(s) {
                 Ok(u) => {
                     if seen.insert(u.to_string()) {
                         out.documents.push(u.to_string());
-                        frontier.push(u);
+                        frontier.push((u, None));
                     }
                 }
                 // Kept so that the run reports it as a failed document.
@@ -334,11 +335,12 @@ impl Fetcher {
         }
         for _level in 0..self.opts.depth {
             let mut next = Vec::new();
-            for page in &frontier {
-                let Some(found) = self.page_links(page) else {
+            for (page, site) in &frontier {
+                let Some((found, site)) = self.page_links(page, site.clone()) else {
                     continue;
                 };
-                for (link, found_on) in found {
+                let found_on = page.to_string();
+                for link in found {
                     let key = link.to_string();
                     if !seen.insert(key.clone()) {
                         continue;
@@ -368,7 +370,7 @@ impl Fetcher {
                             }
                             out.documents.push(key);
                             if h == Hint::Page {
-                                next.push(link);
+                                next.push((link, Some(site.clone())));
                             }
                         }
                     }
@@ -379,9 +381,14 @@ impl Fetcher {
         out
     }
 
-    /// The same-host links of a page (fetching it into the memo), or `None`
-    /// when it cannot be fetched or is not HTML.
-    fn page_links(&self, page: &Url) -> Option<Vec<(Url, String)>> {
+    /// The links of a page that stay on its site (fetching the page into the
+    /// memo), and the site's hosts; `None` when the page cannot be fetched or
+    /// is not HTML.
+    fn page_links(
+        &self,
+        page: &Url,
+        site: Option<Arc<Vec<String>>>,
+    ) -> Option<(Vec<Url>, Arc<Vec<String>>)> {
         let got = {
             let memo = lock(&self.memo);
             memo.get(page.as_str()).cloned()
@@ -401,14 +408,19 @@ impl Fetcher {
         let (enc, _) = crate::detect::encoding(&f.bytes, f.charset.as_deref(), true);
         let (html, _, _) = enc.decode(&f.bytes);
         let base = Url::parse(&f.final_url).unwrap_or_else(|_| page.clone());
-        let host = links::host_key(page);
-        Some(
-            links::extract(&html, &base)
-                .into_iter()
-                .filter(|l| links::host_key(&l.url) == host)
-                .map(|l| (l.url, page.to_string()))
-                .collect(),
-        )
+        // A start page's site: the host asked for and the one it redirected
+        // to (http://pref… → https://www.pref…).
+        let site = site.unwrap_or_else(|| {
+            let mut hosts = vec![links::host_key(page), links::host_key(&base)];
+            hosts.dedup();
+            Arc::new(hosts)
+        });
+        let found = links::extract(&html, &base)
+            .into_iter()
+            .map(|l| l.url)
+            .filter(|u| site.contains(&links::host_key(u)))
+            .collect();
+        Some((found, site))
     }
 
     fn fetch_url(&self, u: &Url) -> std::result::Result<Fetched, Fail> {

@@ -45,9 +45,10 @@ impl Robots {
                 }
                 "allow" | "disallow" | "crawl-delay" => {
                     in_rules = true;
+                    // The product token, case-insensitively; a version after `/` is ignored.
                     let mine = group
                         .iter()
-                        .any(|g| g != "*" && !g.is_empty() && agent.contains(g.as_str()));
+                        .any(|g| g.split('/').next().is_some_and(|t| t.trim() == agent));
                     let starry = group.iter().any(|g| g == "*");
                     let targets: Vec<&mut Robots> = match (mine, starry) {
                         (true, _) => {
@@ -156,7 +157,7 @@ mod tests {
         assert!(r.allowed("/public/x.pdf"));
         assert_eq!(r.crawl_delay, Some(2.0));
         let r = Robots::parse(
-            "User-agent: torikumi\nUser-agent: x\nDisallow: /a\nUser-agent: *\nDisallow: /",
+            "User-agent: Torikumi/1.0\nUser-agent: x\nDisallow: /a\nUser-agent: *\nDisallow: /",
             "torikumi",
         );
         assert!(!r.allowed("/a/b"));
