@@ -805,3 +805,33 @@ fn slow_body_times_out() {
         t.elapsed()
     );
 }
+
+#[test]
+fn crawl_delay_is_honoured() {
+    let s = Server::start(|path, h| match path {
+        "/robots.txt" => resource(
+            h,
+            "text/plain",
+            b"User-agent: *\nCrawl-delay: 0.3\n".to_vec(),
+        ),
+        _ => resource(h, "application/pdf", PDF.to_vec()),
+    });
+    let f = Fetcher::new(opts(None)).unwrap();
+    for i in 0..3 {
+        f.fetch(&s.url(&format!("/{i}.pdf"))).unwrap();
+    }
+    let times: Vec<Instant> = s
+        .hits()
+        .iter()
+        .filter(|h| h.path != "/robots.txt")
+        .map(|h| h.at)
+        .collect();
+    assert_eq!(times.len(), 3);
+    for w in times.windows(2) {
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(280),
+            "{:?}",
+            w[1] - w[0]
+        );
+    }
+}

@@ -100,6 +100,41 @@ pub fn default_user_agent() -> String {
     format!("torikumi/{}", env!("CARGO_PKG_VERSION"))
 }
 
+/// Whether an input names a URL torikumi fetches (`http://` or `https://`)
+/// rather than a path.
+pub fn is_url(input: &str) -> bool {
+    let t = input.trim_start().as_bytes();
+    let starts = |p: &[u8]| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p);
+    starts(b"http://") || starts(b"https://")
+}
+
+/// A URL in the one spelling [`Fetcher::discover`] gives and the cache keys
+/// on: fragment dropped, host lower-cased, default port dropped, non-ASCII
+/// percent-encoded as UTF-8 with upper-case hex. Use it for `source` when a
+/// URL comes from the command line or a manifest, to match `--follow`'s.
+pub fn normalize_url(input: &str) -> Result<String> {
+    links::normalize(input)
+        .map(String::from)
+        .map_err(fetch_error)
+}
+
+/// The cache directory to use when none is given: `$XDG_CACHE_HOME/torikumi`,
+/// else `$HOME/.cache/torikumi`, else `.torikumi-cache`.
+pub fn default_cache_dir() -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(x) = env("XDG_CACHE_HOME") {
+        return x.join("torikumi");
+    }
+    if let Some(h) = env("HOME") {
+        return h.join(".cache").join("torikumi");
+    }
+    PathBuf::from(".torikumi-cache")
+}
+
 /// A fetched document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetched {
@@ -926,6 +961,20 @@ mod tests {
             Some("Shift_JIS".into())
         );
         assert_eq!(charset_of("text/html"), None);
+    }
+
+    #[test]
+    fn urls_and_paths() {
+        assert!(is_url("https://www.pref.example.lg.jp/a.pdf"));
+        assert!(is_url("HTTP://h/"));
+        assert!(!is_url("corpus/a.html"));
+        assert!(!is_url("ftp://h/x"));
+        assert!(!is_url("http"));
+        assert_eq!(
+            normalize_url("HTTPS://Www.Pref.Example.lg.jp:443/報告.pdf#p1").unwrap(),
+            "https://www.pref.example.lg.jp/%E5%A0%B1%E5%91%8A.pdf"
+        );
+        assert!(normalize_url("c:/x").is_err());
     }
 
     #[test]
