@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -60,6 +60,14 @@ impl Server {
     fn start(
         handler: impl Fn(&str, &HashMap<String, String>) -> Reply + Send + Sync + 'static,
     ) -> Server {
+        Server::start_with(None, handler)
+    }
+
+    /// A server, speaking TLS when given a rustls configuration.
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&str, &HashMap<String, String>) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(Mutex::new(Vec::new()));
@@ -68,8 +76,17 @@ impl Server {
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (handler, log) = (handler.clone(), log.clone());
-                std::thread::spawn(move || serve(conn, &*handler, &log));
+                let (handler, log, tls) = (handler.clone(), log.clone(), tls.clone());
+                conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
+                std::thread::spawn(move || match tls {
+                    None => serve(conn, &*handler, &log),
+                    Some(cfg) => {
+                        let Ok(tls) = rustls::ServerConnection::new(cfg) else {
+                            return;
+                        };
+                        serve(rustls::StreamOwned::new(tls, conn), &*handler, &log)
+                    }
+                });
             }
         });
         Server { addr, hits }
@@ -93,11 +110,10 @@ impl Server {
 }
 
 fn serve(
-    mut conn: TcpStream,
+    mut conn: impl Read + Write,
     handler: &dyn Fn(&str, &HashMap<String, String>) -> Reply,
     log: &Mutex<Vec<Hit>>,
 ) {
-    conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
@@ -834,4 +850,49 @@ fn crawl_delay_is_honoured() {
             w[1] - w[0]
         );
     }
+}
+
+#[test]
+fn https_with_a_given_root() {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    // A self-signed certificate for 127.0.0.1, made once with openssl for these tests.
+    let cert_pem = std::fs::read(data.join("loopback-cert.pem")).unwrap();
+    let certs: Vec<CertificateDer> = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(data.join("loopback-key.pem")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let s = Server::start_with(Some(Arc::new(cfg)), |_, h| {
+        resource(h, "application/pdf", PDF.to_vec())
+    });
+    let url = format!("https://{}/r.pdf", s.addr);
+    // With the built-in roots the self-signed certificate is refused...
+    let plain = Fetcher::new(FetchOptions {
+        respect_robots: false,
+        ..opts(None)
+    })
+    .unwrap();
+    let refused = reason(&plain.fetch(&url));
+    assert!(
+        refused.starts_with("TLS error: invalid peer certificate"),
+        "{refused}"
+    );
+    // ...and trusted when given as the root.
+    let f = Fetcher::new(FetchOptions {
+        respect_robots: false,
+        root_certs_pem: cert_pem,
+        ..opts(None)
+    })
+    .unwrap();
+    let got = f.fetch(&url).unwrap();
+    assert_eq!(got.bytes, PDF);
+    assert_eq!(got.final_url, url);
 }

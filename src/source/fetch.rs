@@ -71,6 +71,10 @@ pub struct FetchOptions {
     pub respect_robots: bool,
     /// Use a proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (default true).
     pub proxy_from_env: bool,
+    /// PEM certificates to trust for HTTPS *instead of* the built-in Mozilla
+    /// roots (a private CA, a TLS-inspecting proxy, tests). Empty (default):
+    /// the built-in roots.
+    pub root_certs_pem: Vec<u8>,
 }
 
 impl Default for FetchOptions {
@@ -90,6 +94,7 @@ impl Default for FetchOptions {
             user_agent: default_user_agent(),
             respect_robots: true,
             proxy_from_env: true,
+            root_certs_pem: Vec::new(),
         }
     }
 }
@@ -284,7 +289,23 @@ impl Fetcher {
         if opts.offline && cache.is_none() {
             return Err(fetch_error("--offline needs a cache directory (--cache)"));
         }
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if !opts.root_certs_pem.is_empty() {
+            let mut roots = Vec::new();
+            for item in ureq::tls::parse_pem(&opts.root_certs_pem) {
+                match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => roots.push(c),
+                    Ok(_) => {}
+                    Err(e) => return Err(fetch_error(format!("bad root certificate: {e}"))),
+                }
+            }
+            if roots.is_empty() {
+                return Err(fetch_error("no certificate in the given root certificates"));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)));
+        }
         let config = ureq::Agent::config_builder()
+            .tls_config(tls.build())
             .http_status_as_error(false)
             // Redirects are followed here, hop by hop, so that each hop is
             // paced, checked against robots.txt and counted.
@@ -725,8 +746,16 @@ impl Fetcher {
             ureq::Error::BodyExceedsLimit(_) => (Fail::new(too_large(self.opts.max_bytes)), None),
             ureq::Error::HostNotFound => (Fail::new("host not found"), None),
             ureq::Error::BadUri(u) => (Fail::new(format!("bad URL: {u}")), None),
-            e @ (ureq::Error::Io(_)
-            | ureq::Error::ConnectionFailed
+            // rustls reports a refused certificate as invalid data: a retry
+            // would meet the same certificate.
+            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                (Fail::new(format!("TLS error: {e}")), None)
+            }
+            ureq::Error::Io(e) => (
+                Fail::new(format!("connection failed: {e}")),
+                Some(self.backoff(attempt)),
+            ),
+            e @ (ureq::Error::ConnectionFailed
             | ureq::Error::Protocol(_)
             | ureq::Error::BodyStalled) => (
                 Fail::new(format!("connection failed: {e}")),
