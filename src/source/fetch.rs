@@ -416,7 +416,7 @@ impl Fetcher {
                             SkipKind::NotDocument,
                             format!("not a document ({ext})"),
                         )),
-                        h @ (Hint::Pdf | Hint::Page) => {
+                        h @ (Hint::Pdf | Hint::Text | Hint::Page) => {
                             if !self.robots_allow(&link) {
                                 out.skipped.push(skip(
                                     SkipKind::Robots,

@@ -89,6 +89,8 @@ pub fn host_key(url: &Url) -> String {
 pub enum Hint {
     /// `.pdf`.
     Pdf,
+    /// `.txt`: plain text, which torikumi reads.
+    Text,
     /// `.html`, `.htm`, a script page, a directory or no extension.
     Page,
     /// A document format torikumi does not read yet (docx, xlsx, ...); the extension.
@@ -109,11 +111,12 @@ pub fn hint(url: &Url) -> Hint {
     };
     match ext.as_str() {
         "pdf" => Hint::Pdf,
+        "txt" => Hint::Text,
         "html" | "htm" | "shtml" | "xhtml" | "php" | "asp" | "aspx" | "jsp" | "cgi" | "do" => {
             Hint::Page
         }
         "docx" | "doc" | "xlsx" | "xls" | "xlsm" | "pptx" | "ppt" | "odt" | "ods" | "odp"
-        | "rtf" | "csv" | "txt" => Hint::Unsupported(ext),
+        | "rtf" | "csv" | "jtd" | "jtdc" => Hint::Unsupported(ext),
         // An extension we do not know (a dotted id, a version) may still be a page.
         e if e.len() > 5 || e.chars().all(|c| c.is_ascii_digit()) => Hint::Page,
         _ => Hint::NotDocument(ext),
@@ -243,6 +246,8 @@ mod tests {
         assert_eq!(h("http://h/a/index.html"), Hint::Page);
         assert_eq!(h("http://h/a/x.docx"), Hint::Unsupported("docx".into()));
         assert_eq!(h("http://h/a/x.jpg"), Hint::NotDocument("jpg".into()));
+        assert_eq!(h("http://h/a/x.jtd"), Hint::Unsupported("jtd".into()));
+        assert_eq!(h("http://h/a/x.txt"), Hint::Text);
         assert_eq!(h("http://h/a/page.12345"), Hint::Page);
     }
 
