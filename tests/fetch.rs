@@ -345,6 +345,18 @@ fn site() -> Server {
                 r.headers.push(("Content-Encoding".into(), enc.into()));
                 r
             }
+            "/start" => {
+                let mut r = reply(302, "text/html", vec![]);
+                r.headers
+                    .push(("Location".into(), "/start/index.html".into()));
+                r
+            }
+            "/start/index.html" => resource(
+                h,
+                "text/html",
+                b"<html><body><a href=\"index.html\">top</a><a href=\"a.pdf\">a</a></body></html>"
+                    .to_vec(),
+            ),
             "/level0.html" => resource(
                 h,
                 "text/html",
@@ -895,4 +907,12 @@ fn https_with_a_given_root() {
     let got = f.fetch(&url).unwrap();
     assert_eq!(got.bytes, PDF);
     assert_eq!(got.final_url, url);
+}
+
+#[test]
+fn redirected_start_page_is_not_taken_twice() {
+    let s = site();
+    let f = Fetcher::new(opts(None)).unwrap();
+    let d = f.discover(&[s.url("/start")]);
+    assert_eq!(d.documents, vec![s.url("/start"), s.url("/start/a.pdf")]);
 }

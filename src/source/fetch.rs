@@ -392,9 +392,12 @@ impl Fetcher {
         for _level in 0..self.opts.depth {
             let mut next = Vec::new();
             for (page, site) in &frontier {
-                let Some((found, site)) = self.page_links(page, site.clone()) else {
+                let Some((found, site, final_url)) = self.page_links(page, site.clone()) else {
                     continue;
                 };
+                // A page reached through a redirect is not taken again under
+                // its final URL.
+                seen.insert(final_url);
                 let found_on = page.to_string();
                 for link in found {
                     let key = link.to_string();
@@ -438,13 +441,13 @@ impl Fetcher {
     }
 
     /// The links of a page that stay on its site (fetching the page into the
-    /// memo), and the site's hosts; `None` when the page cannot be fetched or
-    /// is not HTML.
+    /// memo), the site's hosts and the page's final URL; `None` when the page
+    /// cannot be fetched or is not HTML.
     fn page_links(
         &self,
         page: &Url,
         site: Option<Arc<Vec<String>>>,
-    ) -> Option<(Vec<Url>, Arc<Vec<String>>)> {
+    ) -> Option<(Vec<Url>, Arc<Vec<String>>, String)> {
         let got = {
             let memo = lock(&self.memo);
             memo.get(page.as_str()).cloned()
@@ -476,7 +479,7 @@ impl Fetcher {
             .map(|l| l.url)
             .filter(|u| site.contains(&links::host_key(u)))
             .collect();
-        Some((found, site))
+        Some((found, site, base.to_string()))
     }
 
     fn fetch_url(&self, u: &Url) -> std::result::Result<Fetched, Fail> {
