@@ -256,6 +256,30 @@ fn gzip(b: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+/// A brotli stream holding `data` as one uncompressed meta-block (RFC 7932
+/// §9.2), enough to test decoding without a brotli encoder.
+fn brotli_stored(data: &[u8]) -> Vec<u8> {
+    assert!(!data.is_empty() && data.len() <= 1 << 16);
+    let mut bits: Vec<bool> = Vec::new();
+    let mut put = |v: u32, n: u32| (0..n).for_each(|i| bits.push((v >> i) & 1 == 1));
+    put(0, 1); // WBITS = 16
+    put(0, 1); // ISLAST = 0
+    put(0, 2); // MNIBBLES = 4
+    put(data.len() as u32 - 1, 16); // MLEN - 1
+    put(1, 1); // ISUNCOMPRESSED
+    let mut out: Vec<u8> = bits
+        .chunks(8)
+        .map(|c| {
+            c.iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &on)| b | (u8::from(on) << i))
+        })
+        .collect();
+    out.extend_from_slice(data);
+    out.push(0b11); // ISLAST = 1, ISLASTEMPTY = 1
+    out
+}
+
 fn zlib(b: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(b).unwrap();
@@ -334,12 +358,12 @@ fn site() -> Server {
                 cut_after: Some(100),
                 ..reply(200, "application/pdf", vec![b'x'; 1000])
             },
-            "/gzip.html" | "/deflate.html" => {
+            "/gzip.html" | "/deflate.html" | "/br.html" => {
                 let page = std::fs::read(corpus().join("003_0427b4530d9cecfe.html")).unwrap();
-                let (enc, body) = if path == "/gzip.html" {
-                    ("gzip", gzip(&page))
-                } else {
-                    ("deflate", zlib(&page))
+                let (enc, body) = match path {
+                    "/gzip.html" => ("gzip", gzip(&page)),
+                    "/deflate.html" => ("deflate", zlib(&page)),
+                    _ => ("br", brotli_stored(&page)),
                 };
                 let mut r = reply(200, "text/html; charset=utf-8", body);
                 r.headers.push(("Content-Encoding".into(), enc.into()));
@@ -769,6 +793,7 @@ fn compressed_bodies() {
     let page = std::fs::read(corpus().join("003_0427b4530d9cecfe.html")).unwrap();
     assert_eq!(f.fetch(&s.url("/gzip.html")).unwrap().bytes, page);
     assert_eq!(f.fetch(&s.url("/deflate.html")).unwrap().bytes, page);
+    assert_eq!(f.fetch(&s.url("/br.html")).unwrap().bytes, page);
 }
 
 #[test]
