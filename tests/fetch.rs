@@ -337,7 +337,7 @@ fn site() -> Server {
                 }
             }
             "/trickle.pdf" => Reply {
-                body_delay: Duration::from_millis(1500),
+                body_delay: Duration::from_millis(3000),
                 ..reply(200, "application/pdf", PDF)
             },
             "/busy.pdf" => {
@@ -346,7 +346,7 @@ fn site() -> Server {
                 r
             }
             "/slow.pdf" => Reply {
-                delay: Duration::from_millis(1500),
+                delay: Duration::from_millis(3000),
                 ..reply(200, "application/pdf", PDF)
             },
             "/big.pdf" => reply(200, "application/pdf", vec![b'x'; 300_000]),
@@ -421,8 +421,10 @@ fn opts(cache: Option<&Path>) -> FetchOptions {
     FetchOptions {
         cache_dir: cache.map(Path::to_path_buf),
         rate_per_host: 0.0,
-        timeout_connect: Duration::from_millis(500),
-        timeout_total: Duration::from_millis(500),
+        // Short, but roomy enough for a loaded machine: the slow answers
+        // below take 3 s.
+        timeout_connect: Duration::from_secs(1),
+        timeout_total: Duration::from_secs(1),
         max_bytes: 100 << 10,
         retries: 2,
         retry_delay: Duration::from_millis(10),
@@ -570,7 +572,7 @@ fn follow_fetch_cache_revalidate_offline() {
     let flaky = by("/flaky.html").as_ref().unwrap();
     assert_eq!(flaky.status, 200);
     assert_eq!(s.count("/flaky.html"), 2, "one 500, one retry");
-    assert_eq!(reason(by("/slow.pdf")), "timed out after 500 ms");
+    assert_eq!(reason(by("/slow.pdf")), "timed out after 1 s");
     assert_eq!(s.count("/slow.pdf"), 1, "a timeout is not retried");
     assert_eq!(reason(by("/big.pdf")), "response larger than 100 KB");
     let sjis = by("/sjis/index.html").as_ref().unwrap();
@@ -847,15 +849,10 @@ fn retry_after_is_honoured() {
 fn slow_body_times_out() {
     let s = site();
     let f = Fetcher::new(opts(None)).unwrap();
-    let t = Instant::now();
+    // The headers come at once, the body 3 s later: the total timeout ends it.
     assert_eq!(
         reason(&f.fetch(&s.url("/trickle.pdf"))),
-        "timed out after 500 ms"
-    );
-    assert!(
-        t.elapsed() < Duration::from_millis(1400),
-        "{:?}",
-        t.elapsed()
+        "timed out after 1 s"
     );
 }
 
