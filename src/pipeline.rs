@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
-use crate::model::{Document, DocumentRecord, FetchInfo, InitiativeRecord, KpiRecord};
+use crate::model::{Document, DocumentRecord, InitiativeRecord, KpiRecord};
 use crate::source::Input;
 use crate::{detect, emit, extract, normalize, parse};
 
@@ -140,10 +140,17 @@ fn document_title(doc: &Document) -> Option<String> {
         .or(first_heading)
 }
 
-/// Fetches URLs for a batch; `None` when the run has no network access configured.
+/// Fetches URLs for a batch. [`crate::source::fetch::Fetcher`] is the real
+/// one; tests may supply their own.
 pub trait Fetch: Sync {
-    /// The body of `url`, its HTTP charset, and how it was fetched.
-    fn fetch(&self, url: &str) -> Result<(Vec<u8>, Option<String>, FetchInfo)>;
+    /// The body of `url`, with its HTTP charset and how it was fetched.
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched>;
+}
+
+impl Fetch for crate::source::fetch::Fetcher {
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched> {
+        crate::source::fetch::Fetcher::fetch(self, url)
+    }
 }
 
 /// Documents finished by an interrupted run, keyed by source and sha256.
@@ -152,6 +159,7 @@ pub type Finished = HashMap<(String, String), DocOutput>;
 /// Reads and processes one input. With `finished`, a document whose bytes
 /// an interrupted run already processed is not processed again.
 pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>, finished: Option<&Finished>) -> DocOutput {
+    let mut fetch_warnings = Vec::new();
     let (bytes, source, charset, info) = match input {
         Input::File { path, source } => match read_file(path, limits) {
             Ok(bytes) => (bytes, source.clone(), None, None),
@@ -159,7 +167,11 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
         },
         Input::Url(url) => match fetcher {
             Some(f) => match f.fetch(url) {
-                Ok((bytes, charset, info)) => (bytes, url.clone(), charset, Some(info)),
+                Ok(fetched) => {
+                    let info = fetched.info();
+                    fetch_warnings = fetched.warnings;
+                    (fetched.bytes, url.clone(), fetched.charset, Some(info))
+                }
                 Err(e) => return failed(url, e),
             },
             None => {
@@ -168,6 +180,12 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
         },
         Input::Missing { source, reason } => {
             return failed(source, Error::new(Stage::Source, ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone()))));
+        }
+        Input::Skipped { source, reason } => {
+            let mut out = failed(source, Error::new(Stage::Source, ErrorKind::Empty));
+            out.record.error = None;
+            out.record.warnings.push(format!("skipped: {reason}"));
+            return out;
         }
     };
     if let Some(done) = finished {
@@ -178,6 +196,7 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
     }
     let mut out = process_with_deadline(bytes, source, charset, limits);
     out.record.fetch = info;
+    out.record.warnings.extend(fetch_warnings);
     out
 }
 
