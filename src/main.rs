@@ -120,7 +120,10 @@ fn main() -> ExitCode {
 fn text(input: &str) -> ExitCode {
     let limits = Limits::default();
     let (bytes, charset) = if source::is_url(input) {
-        let opts = FetchOptions { cache_dir: Some(fetch::default_cache_dir()), ..FetchOptions::default() };
+        let opts = FetchOptions {
+            cache_dir: Some(fetch::default_cache_dir()),
+            ..FetchOptions::default()
+        };
         match Fetcher::new(opts).and_then(|f| f.fetch(input)) {
             Ok(f) => (f.bytes, f.charset),
             Err(e) => {
@@ -156,7 +159,11 @@ fn text(input: &str) -> ExitCode {
 }
 
 fn make_fetcher(args: &IngestArgs) -> Result<Fetcher, torikumi::Error> {
-    let cache_dir = if args.no_cache { None } else { Some(args.cache.clone().unwrap_or_else(fetch::default_cache_dir)) };
+    let cache_dir = if args.no_cache {
+        None
+    } else {
+        Some(args.cache.clone().unwrap_or_else(fetch::default_cache_dir))
+    };
     Fetcher::new(FetchOptions {
         cache_dir,
         offline: args.offline,
@@ -171,16 +178,31 @@ fn make_fetcher(args: &IngestArgs) -> Result<Fetcher, torikumi::Error> {
 /// --follow: each URL input becomes the documents found from it, in order;
 /// linked files not read are listed as skipped.
 fn follow(inputs: Vec<Input>, fetcher: &Fetcher) -> Vec<Input> {
-    let start: Vec<String> = inputs.iter().filter_map(|i| if let Input::Url(u) = i { Some(u.clone()) } else { None }).collect();
+    let start: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            if let Input::Url(u) = i {
+                Some(u.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
     let found = fetcher.discover(&start);
-    let mut out: Vec<Input> = inputs.into_iter().filter(|i| !matches!(i, Input::Url(_))).collect();
+    let mut out: Vec<Input> = inputs
+        .into_iter()
+        .filter(|i| !matches!(i, Input::Url(_)))
+        .collect();
     out.extend(found.documents.into_iter().map(Input::Url));
     out.extend(
         found
             .skipped
             .into_iter()
             .filter(|s| !matches!(s.kind, fetch::SkipKind::NotDocument))
-            .map(|s| Input::Skipped { source: s.url, reason: format!("{} (linked from {})", s.reason, s.found_on) }),
+            .map(|s| Input::Skipped {
+                source: s.url,
+                reason: format!("{} (linked from {})", s.reason, s.found_on),
+            }),
     );
     out
 }
@@ -279,7 +301,11 @@ fn ingest(args: IngestArgs) -> ExitCode {
             "torikumi: {} documents ({} failed{}), {} initiatives, {} KPI rows in {:.2} s -> {}",
             summary.documents,
             summary.failed,
-            if summary.resumed > 0 { format!(", {} resumed", summary.resumed) } else { String::new() },
+            if summary.resumed > 0 {
+                format!(", {} resumed", summary.resumed)
+            } else {
+                String::new()
+            },
             summary.initiatives,
             summary.kpis,
             summary.elapsed.as_secs_f64(),

@@ -42,7 +42,10 @@ fn serve() -> String {
                     Err(_) => ("404 Not Found", "text/plain", Vec::new()),
                 },
             };
-            let head = format!("HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body);
         }
@@ -56,7 +59,15 @@ fn follow_fetches_linked_reports_and_lists_skipped_ones() {
     let out = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_torikumi"))
-        .args(["ingest", &format!("{base}/index.html"), "--follow", "--rate", "0", "--quiet", "--cache"])
+        .args([
+            "ingest",
+            &format!("{base}/index.html"),
+            "--follow",
+            "--rate",
+            "0",
+            "--quiet",
+            "--cache",
+        ])
         .arg(cache.path())
         .arg("--out")
         .arg(out.path())
@@ -65,7 +76,12 @@ fn follow_fetches_linked_reports_and_lists_skipped_ones() {
         .env_remove("ALL_PROXY")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let docs: Vec<serde_json::Value> = std::fs::read_to_string(out.path().join("documents.jsonl"))
         .unwrap()
         .lines()
@@ -84,5 +100,12 @@ fn follow_fetches_linked_reports_and_lists_skipped_ones() {
     // The Shift_JIS page (no charset in the header) is read and has its items.
     assert_eq!(docs[1]["initiatives"], 38);
     assert_eq!(docs[1]["fetch"]["status"], 200);
-    assert!(docs[3]["warnings"][0].as_str().unwrap().contains("not supported"), "{}", docs[3]);
+    assert!(
+        docs[3]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("not supported"),
+        "{}",
+        docs[3]
+    );
 }

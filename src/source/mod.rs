@@ -41,7 +41,9 @@ impl Input {
     /// The document's `source` in the output.
     pub fn source(&self) -> &str {
         match self {
-            Input::File { source, .. } | Input::Missing { source, .. } | Input::Skipped { source, .. } => source,
+            Input::File { source, .. }
+            | Input::Missing { source, .. }
+            | Input::Skipped { source, .. } => source,
             Input::Url(u) => u,
         }
     }
