@@ -119,8 +119,19 @@ pub fn guess(bytes: &[u8]) -> &'static Encoding {
         return encoding_rs::UTF_8;
     }
     // ISO-2022-JP is 7-bit with ESC sequences; chardetng only reports it when allowed.
+    // A sample holding enough non-ASCII bytes decides as well as the whole
+    // document does, and detection is the slowest part of reading a page.
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    det.feed(bytes, true);
+    let mut non_ascii = 0usize;
+    let mut chunks = bytes.chunks(16 * 1024).peekable();
+    while let Some(chunk) = chunks.next() {
+        non_ascii += chunk.iter().filter(|b| !b.is_ascii()).count();
+        let last = chunks.peek().is_none() || non_ascii >= 16 * 1024;
+        det.feed(chunk, last);
+        if last {
+            break;
+        }
+    }
     det.guess(Some(b"jp"), chardetng::Utf8Detection::Allow)
 }
 

@@ -19,12 +19,24 @@ fn batch(dir: &Path, n: usize) {
     let mut sources: Vec<PathBuf> = fs::read_dir(&corpus)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with("README"))
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("README")
+        })
         .collect();
     sources.sort();
     for i in 0..n {
         let src = &sources[i % sources.len()];
-        fs::copy(src, dir.join(format!("{i:04}-{}", src.file_name().unwrap().to_string_lossy()))).unwrap();
+        fs::copy(
+            src,
+            dir.join(format!(
+                "{i:04}-{}",
+                src.file_name().unwrap().to_string_lossy()
+            )),
+        )
+        .unwrap();
     }
 }
 
@@ -33,14 +45,25 @@ fn snapshot(out: &Path) -> Option<Vec<Vec<u8>>> {
 }
 
 fn run(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    bin().arg("ingest").arg(input).arg("--out").arg(out).args(["--quiet", "--threads", "1"]).args(extra).output().unwrap()
+    bin()
+        .arg("ingest")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--threads", "1"])
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 /// A small deterministic generator, seeded from the clock (printed on failure).
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -66,7 +89,10 @@ fn sigkill_at_random_points_never_leaves_a_mix() {
     let previous = snapshot(&out).unwrap();
     assert_ne!(previous, new);
 
-    let seed = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let seed = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
     let mut rng = Lcg(seed);
     let window = full_time.as_micros() as u64 + 2_000;
     let (mut saw_previous, mut saw_new) = (0, 0);
@@ -85,7 +111,8 @@ fn sigkill_at_random_points_never_leaves_a_mix() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        let now = snapshot(&out).unwrap_or_else(|| panic!("kill {k} (seed {seed}, {delay:?}): output files missing"));
+        let now = snapshot(&out)
+            .unwrap_or_else(|| panic!("kill {k} (seed {seed}, {delay:?}): output files missing"));
         if now == previous {
             saw_previous += 1;
         } else if now == new {
@@ -97,7 +124,9 @@ fn sigkill_at_random_points_never_leaves_a_mix() {
             panic!("kill {k} (seed {seed}, after {delay:?}) left a mix of two outputs");
         }
     }
-    eprintln!("50 kills: {saw_previous} left the previous output, {saw_new} the new one (seed {seed})");
+    eprintln!(
+        "50 kills: {saw_previous} left the previous output, {saw_new} the new one (seed {seed})"
+    );
 }
 
 #[test]
@@ -121,7 +150,9 @@ fn resume_finishes_an_interrupted_run_with_the_same_bytes() {
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while fs::metadata(&journal).map(|m| m.len()).unwrap_or(0) == 0 && start.elapsed() < Duration::from_secs(60) {
+    while fs::metadata(&journal).map(|m| m.len()).unwrap_or(0) == 0
+        && start.elapsed() < Duration::from_secs(60)
+    {
         std::thread::sleep(Duration::from_micros(200));
     }
     let _ = child.kill();
@@ -132,9 +163,19 @@ fn resume_finishes_an_interrupted_run_with_the_same_bytes() {
         assert_eq!(snapshot(&out), snapshot(&reference));
         return;
     }
-    assert!(!out.join("documents.jsonl").exists(), "a killed first run published output");
+    assert!(
+        !out.join("documents.jsonl").exists(),
+        "a killed first run published output"
+    );
 
-    let o = bin().arg("ingest").arg(&input).arg("--out").arg(&out).args(["--threads", "1", "--resume"]).output().unwrap();
+    let o = bin()
+        .arg("ingest")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--threads", "1", "--resume"])
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("resumed"), "{stderr}");

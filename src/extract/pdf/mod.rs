@@ -11,5 +11,8 @@ use crate::model::Document;
 /// position on each.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let _ = (bytes, limits);
-    Err(Error::new(Stage::Extract, ErrorKind::Unsupported("PDF reading is not implemented yet".into())))
+    Err(Error::new(
+        Stage::Extract,
+        ErrorKind::Unsupported("PDF reading is not implemented yet".into()),
+    ))
 }

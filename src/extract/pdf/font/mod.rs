@@ -38,7 +38,12 @@ impl Font {
     /// Builds a decoder from a font dictionary. Problems (a broken CMap, an
     /// unknown encoding) are pushed to `warnings`; a font always results, in the
     /// worst case one that decodes to U+FFFD.
-    pub fn load(doc: &lopdf::Document, font: &lopdf::Dictionary, limits: &Limits, warnings: &mut Vec<String>) -> Font {
+    pub fn load(
+        doc: &lopdf::Document,
+        font: &lopdf::Dictionary,
+        limits: &Limits,
+        warnings: &mut Vec<String>,
+    ) -> Font {
         let _ = (doc, font, limits, warnings);
         Font { vertical: false }
     }
