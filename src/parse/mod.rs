@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod dates;
 pub mod kpis;
+pub mod numerals;
 pub mod owners;
 pub mod quantities;
 
