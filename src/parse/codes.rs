@@ -91,15 +91,12 @@ pub fn codes_in_text(text: &str) -> Vec<String> {
         let Some(codes) = c.name("codes") else {
             continue;
         };
-        // The code must end where a word ends: "コード:0305年" is not a code.
-        let after = text[codes.end()..].chars().next();
-        if after.is_some_and(|a| a.is_alphanumeric() && !a.is_ascii())
-            && codes.as_str().chars().all(|c| c.is_ascii_digit())
-        {
-            let next = text[codes.end()..].chars().next();
-            if matches!(next, Some('年' | '月' | '日' | '円' | '件' | '人' | '名')) {
-                continue;
-            }
+        // A number followed by a counter or a date word is not a code (コード:0305年).
+        if matches!(
+            text[codes.end()..].chars().next(),
+            Some('年' | '月' | '日' | '円' | '件' | '人' | '名')
+        ) {
+            continue;
         }
         out.extend(codes_in_cell(codes.as_str()));
     }

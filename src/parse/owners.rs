@@ -76,6 +76,9 @@ const BODY_ENDINGS: &[&str] = &[
     "公社",
     "財団",
     "省",
+    "保健所",
+    "研究所",
+    "試験場",
 ];
 
 /// Hokkaido's 振興局 areas and other region names seen in tags.

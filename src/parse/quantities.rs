@@ -32,7 +32,7 @@ const COUNTERS: &str = r"百万円|億円|万円|千円|円|社・団体|市町�
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<approx>約 ?)?(?P<n1>{NUM})(?: ?(?P<sep>[~〜～\-−‐]) ?(?P<n2>{NUM}))? ?(?P<mul>万|億)? ?(?P<unit>{COUNTERS})"
+        r"(?P<approx>約 ?)?(?P<n1>{NUM})(?: ?(?P<sep>[~〜～\-−‐]) ?(?P<n2>{NUM}))? ?(?P<mul>[千百]?[万億]|[千百])? ?(?P<unit>{COUNTERS})"
     ))
     .expect("quantity regex")
 });
@@ -47,6 +47,17 @@ fn kanji_may_follow(c: char) -> bool {
 
 fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Value of a multiplier printed between a number and its counter.
+fn multiplier(c: char) -> f64 {
+    match c {
+        '百' => 100.0,
+        '千' => 1_000.0,
+        '万' => 10_000.0,
+        '億' => 100_000_000.0,
+        _ => 1.0,
+    }
 }
 
 /// Reads one printed number, kanji or ASCII.
@@ -136,12 +147,12 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
         let mul = c.name("mul").map(|x| x.as_str());
         let mut unit = unit_m.as_str().to_string();
         let factor = match mul {
-            Some(x) if unit == "円" => {
-                unit = format!("{x}円");
+            // Money keeps its printed unit: 5万円 is 5 万円, 3千万円 is 3 千万円.
+            Some(x) if unit.ends_with('円') => {
+                unit = format!("{x}{unit}");
                 1.0
             }
-            Some("万") => 10_000.0,
-            Some(_) => 100_000_000.0,
+            Some(x) => x.chars().map(multiplier).product(),
             None => 1.0,
         };
         let Some(v1) = read_number(n1.as_str()) else {
