@@ -1,1 +1,319 @@
 //! One document through every stage, and a batch of them in parallel.
+
+use std::io;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, Result, Stage};
+use crate::limits::Limits;
+use crate::model::{Document, DocumentRecord, FetchInfo, InitiativeRecord, KpiRecord};
+use crate::source::Input;
+use crate::{detect, emit, extract, normalize, parse};
+
+/// Everything one document produced.
+#[derive(Debug, Clone)]
+pub struct DocOutput {
+    /// Its line of documents.jsonl.
+    pub record: DocumentRecord,
+    /// Its initiatives, in document order.
+    pub initiatives: Vec<InitiativeRecord>,
+    /// Its KPI rows.
+    pub kpis: Vec<KpiRecord>,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Detects, extracts and normalizes a document: what `torikumi text` shows.
+pub fn read_document(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    if bytes.is_empty() {
+        return Err(Error::new(Stage::Source, ErrorKind::Empty));
+    }
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
+    }
+    let format = detect::format(bytes).ok_or_else(|| {
+        Error::new(
+            Stage::Detect,
+            ErrorKind::Unsupported("binary data, not a PDF, HTML or text document".into()),
+        )
+    })?;
+    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// Runs every stage on the bytes of one document. Never fails: an error
+/// (or a panic inside a stage) becomes the record's `error`.
+pub fn process_bytes(
+    bytes: &[u8],
+    source: &str,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> DocOutput {
+    let sha = sha256_hex(bytes);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let doc = read_document(bytes, http_charset, limits)?;
+        let parsed = parse::parse(&doc, source, &sha);
+        Ok::<_, Error>((doc, parsed))
+    }));
+    let mut record = DocumentRecord {
+        source: source.to_string(),
+        sha256: sha,
+        format: None,
+        pages: None,
+        title: None,
+        initiatives: 0,
+        warnings: Vec::new(),
+        error: None,
+        fetch: None,
+    };
+    match result {
+        Ok(Ok((doc, parsed))) => {
+            record.format = Some(doc.format);
+            record.pages = doc.pages;
+            record.title = document_title(&doc);
+            record.initiatives = parsed.initiatives.len();
+            record.warnings = doc.warnings;
+            DocOutput {
+                record,
+                initiatives: parsed.initiatives,
+                kpis: parsed.kpis,
+            }
+        }
+        Ok(Err(e)) => {
+            record.format = detect::format(bytes).filter(|_| !bytes.is_empty());
+            record.error = Some(e.to_string());
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
+        }
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            record.error = Some(Error::new(Stage::Parse, ErrorKind::Panic(msg)).to_string());
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
+        }
+    }
+}
+
+/// The document's title: its metadata title, else its first heading.
+fn document_title(doc: &Document) -> Option<String> {
+    let first_heading = doc.blocks.iter().find_map(|b| match &b.kind {
+        crate::model::BlockKind::Heading { text, .. } => Some(text.clone()),
+        _ => None,
+    });
+    doc.title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or(first_heading)
+}
+
+/// Fetches URLs for a batch; `None` when the run has no network access configured.
+pub trait Fetch: Sync {
+    /// The body of `url`, its HTTP charset, and how it was fetched.
+    fn fetch(&self, url: &str) -> Result<(Vec<u8>, Option<String>, FetchInfo)>;
+}
+
+/// Reads and processes one input.
+pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>) -> DocOutput {
+    match input {
+        Input::File { path, source } => match read_file(path, limits) {
+            Ok(bytes) => process_bytes(&bytes, source, None, limits),
+            Err(e) => failed(source, e),
+        },
+        Input::Url(url) => match fetcher {
+            Some(f) => match f.fetch(url) {
+                Ok((bytes, charset, info)) => {
+                    let mut out = process_bytes(&bytes, url, charset.as_deref(), limits);
+                    out.record.fetch = Some(info);
+                    out
+                }
+                Err(e) => failed(url, e),
+            },
+            None => failed(
+                url,
+                Error::new(
+                    Stage::Source,
+                    ErrorKind::Fetch("fetching URLs is not available in this build".into()),
+                ),
+            ),
+        },
+        Input::Missing { source, reason } => failed(
+            source,
+            Error::new(
+                Stage::Source,
+                ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone())),
+            ),
+        ),
+    }
+}
+
+fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(Stage::Source, e))?;
+    if meta.len() > limits.max_input_bytes {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::new(Stage::Source, e))
+}
+
+fn failed(source: &str, e: Error) -> DocOutput {
+    DocOutput {
+        record: DocumentRecord {
+            source: source.to_string(),
+            sha256: String::new(),
+            format: None,
+            pages: None,
+            title: None,
+            initiatives: 0,
+            warnings: Vec::new(),
+            error: Some(e.to_string()),
+            fetch: None,
+        },
+        initiatives: Vec::new(),
+        kpis: Vec::new(),
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Limits per document.
+    pub limits: Limits,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Output directory.
+    pub out: PathBuf,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Documents read (failed ones included).
+    pub documents: usize,
+    /// Documents with an error.
+    pub failed: usize,
+    /// Initiatives written.
+    pub initiatives: usize,
+    /// KPI rows written.
+    pub kpis: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Processes `inputs` in parallel and writes the output files atomically.
+/// Output order and bytes do not depend on the thread count: documents are
+/// processed in chunks and each chunk is written in input order, so memory
+/// stays bounded by a chunk, not the batch. `on_done` sees every document as
+/// it is written (for progress and error lines).
+pub fn run(
+    inputs: &[Input],
+    opts: &Options,
+    fetcher: Option<&dyn Fetch>,
+    on_done: &(dyn Fn(&DocOutput) + Sync),
+) -> io::Result<Summary> {
+    let start = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let mut output = emit::Output::create(&opts.out)?;
+    let mut summary = Summary::default();
+    let chunk = (pool.current_num_threads() * 4).max(8);
+    for part in inputs.chunks(chunk) {
+        let done: Vec<DocOutput> = pool.install(|| {
+            part.par_iter()
+                .map(|input| {
+                    let out = process_input(input, &opts.limits, fetcher);
+                    on_done(&out);
+                    out
+                })
+                .collect()
+        });
+        for d in &done {
+            output.write(&d.record, &d.initiatives, &d.kpis)?;
+            summary.documents += 1;
+            summary.failed += usize::from(d.record.error.is_some());
+            summary.initiatives += d.initiatives.len();
+            summary.kpis += d.kpis.len();
+        }
+    }
+    output.commit()?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_documents_get_errors() {
+        let l = Limits::default();
+        assert!(
+            process_bytes(b"", "e.txt", None, &l)
+                .record
+                .error
+                .unwrap()
+                .contains("empty")
+        );
+        let bin = process_bytes(
+            &[0u8, 1, 2, 3, 0, 0, 0, 0, 0xff, 0xfe, 0, 0],
+            "b.bin",
+            None,
+            &l,
+        );
+        assert!(bin.record.error.unwrap().contains("binary"));
+        let ok = process_bytes("○研修を開催\n".as_bytes(), "a.txt", None, &l);
+        assert_eq!(ok.record.error, None);
+        assert_eq!(ok.initiatives.len(), 1);
+        assert_eq!(
+            ok.initiatives[0].id,
+            format!("{}-0", &ok.record.sha256[..12])
+        );
+    }
+
+    #[test]
+    fn sha256_of_empty() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

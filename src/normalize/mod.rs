@@ -42,11 +42,19 @@ pub fn nfkc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
-        let cut = rest.char_indices().find(|&(_, c)| kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        let cut = rest
+            .char_indices()
+            .find(|&(_, c)| kept_as_printed(c))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
         out.extend(rest[..cut].nfkc().map(fix_after_nfkc));
         rest = &rest[cut..];
         // Copy the run of kept characters as they are.
-        let keep = rest.char_indices().find(|&(_, c)| !kept_as_printed(c)).map(|(i, _)| i).unwrap_or(rest.len());
+        let keep = rest
+            .char_indices()
+            .find(|&(_, c)| !kept_as_printed(c))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
         out.push_str(&rest[..keep]);
         rest = &rest[keep..];
     }
@@ -112,10 +120,10 @@ pub fn join_broken(acc: &mut String, next: &str) {
     }
     let acc_trim = acc.trim_end().len();
     acc.truncate(acc_trim);
-    if let (Some(a), Some(b)) = (acc.chars().next_back(), next.chars().next()) {
-        if needs_space(a, b) {
-            acc.push(' ');
-        }
+    if let (Some(a), Some(b)) = (acc.chars().next_back(), next.chars().next())
+        && needs_space(a, b)
+    {
+        acc.push(' ');
     }
     acc.push_str(next);
 }
@@ -136,7 +144,8 @@ pub fn join_logical(acc: &mut String, next: &str) {
 
 fn needs_space(a: char, b: char) -> bool {
     let latin = |c: char| c.is_ascii_alphanumeric() || matches!(c, '\u{00C0}'..='\u{024F}');
-    (latin(a) && latin(b)) || (matches!(a, ',' | '.' | ';' | ':' | '!' | '?') && latin(b) && !b.is_ascii_digit())
+    (latin(a) && latin(b))
+        || (matches!(a, ',' | '.' | ';' | ':' | '!' | '?') && latin(b) && !b.is_ascii_digit())
 }
 
 /// The full normalization of a piece of text: NFKC with exceptions, then
@@ -150,6 +159,46 @@ fn needs_space(a: char, b: char) -> bool {
 /// ```
 pub fn text(s: &str) -> String {
     collapse_space(&nfkc(s))
+}
+
+/// Normalizes every text of a document in place, line by line (explicit line
+/// breaks stay, so the parser still sees them), table cells included.
+pub fn document(doc: &mut crate::model::Document) {
+    if let Some(t) = &doc.title {
+        doc.title = Some(text(t));
+    }
+    blocks(&mut doc.blocks);
+}
+
+fn blocks(blocks: &mut Vec<crate::model::Block>) {
+    use crate::model::BlockKind;
+    for b in blocks.iter_mut() {
+        match &mut b.kind {
+            BlockKind::Heading { text: t, .. }
+            | BlockKind::Paragraph { text: t }
+            | BlockKind::Line { text: t }
+            | BlockKind::ListItem { text: t, .. } => *t = lines(t),
+            BlockKind::Table(table) => {
+                for row in &mut table.rows {
+                    for cell in &mut row.cells {
+                        self::blocks(&mut cell.blocks);
+                    }
+                }
+            }
+        }
+    }
+    blocks.retain(|b| b.kind.text().is_none_or(|t| !t.is_empty()));
+}
+
+fn lines(s: &str) -> String {
+    if !s.contains('\n') {
+        return text(s);
+    }
+    s.split('\n')
+        .map(text)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -185,7 +234,10 @@ mod tests {
     fn joining() {
         let mut s = String::from("・地域において介護分野と連携した包括的かつ継続的に在宅 ");
         join_broken(&mut s, " 医療を提供できる");
-        assert_eq!(s, "・地域において介護分野と連携した包括的かつ継続的に在宅医療を提供できる");
+        assert_eq!(
+            s,
+            "・地域において介護分野と連携した包括的かつ継続的に在宅医療を提供できる"
+        );
         let mut s = String::from("ICT");
         join_broken(&mut s, "を活用");
         assert_eq!(s, "ICTを活用");

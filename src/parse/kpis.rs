@@ -411,10 +411,10 @@ struct LineReader {
 
 impl LineReader {
     fn flush(&mut self, out: &mut Vec<KpiRecord>, source: &str) {
-        if let (Some(r), Some(c)) = (self.current.take(), self.cols.as_ref()) {
-            if !r.is_empty() {
-                out.extend(r.into_record(c, source));
-            }
+        if let (Some(r), Some(c)) = (self.current.take(), self.cols.as_ref())
+            && !r.is_empty()
+        {
+            out.extend(r.into_record(c, source));
         }
         self.in_progress = false;
     }
