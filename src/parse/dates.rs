@@ -59,6 +59,12 @@ static PARTIAL_END: LazyLock<Regex> = LazyLock::new(|| {
     .expect("partial end regex")
 });
 
+/// A further year of the same era in a list (平成28・29年度): digits,
+/// with or without 年 or 年度.
+static LISTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<y>元|[0-9]{1,2})(?P<nen> ?(?:年度|年))?").expect("listed year regex")
+});
+
 /// A range separator, with the spaces layout puts around it.
 static SEP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^ ?(?:(?P<t>[~〜～])|[\-−‐－―–]|(?P<kara>から)) ?").expect("separator regex")
@@ -138,11 +144,12 @@ fn char_at(text: &str, at: usize) -> Option<char> {
 }
 
 /// What 年 must not be followed by for the expression to be a date:
-/// durations (年間), grades (年生), intervals (年ごと, 年毎), counts (年目).
+/// durations (年間), grades (年生), intervals (年ごと, 年毎), counts (年目),
+/// decades (2020年代).
 fn duration_after(text: &str, at: usize) -> bool {
     matches!(
         char_at(text, at),
-        Some('間' | '生' | '毎' | '目' | '分' | '余' | '以' | '超')
+        Some('間' | '生' | '毎' | '目' | '分' | '余' | '超' | '代')
     ) || text[at..].starts_with("ごと")
         || text[at..].starts_with("おき")
 }
@@ -483,6 +490,49 @@ pub fn find_periods(text: &str) -> Vec<Period> {
             start: atom.from.iso(),
             end: to.map(Ymd::iso),
         });
+        // 平成28・29年度, 平成28、29、30年度: more years of the same era listed
+        // after the first; the list must end with 年 or 年度.
+        if let (true, AtomKind::Era(base)) = (to == Some(atom.from), atom.kind) {
+            let mut listed = Vec::new();
+            let mut at_end = end;
+            while let Some(sep) = text[at_end..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '・' | '、' | ','))
+            {
+                let at = at_end + sep.len_utf8();
+                let Some(c) = LISTED_YEAR.captures(&text[at..]) else {
+                    break;
+                };
+                let (Some(m), Some(y)) = (c.get(0), c.name("y")) else {
+                    break;
+                };
+                let Some(n) = small_number(y.as_str()).filter(|n| (1..=99).contains(n)) else {
+                    break;
+                };
+                let ymd = Ymd {
+                    y: base + n as i32,
+                    m: None,
+                    d: None,
+                };
+                if !ymd.valid() || char_at(text, at + m.end()).is_some_and(|a| a.is_ascii_digit()) {
+                    break;
+                }
+                at_end = at + m.end();
+                listed.push((at, at_end, ymd, c.name("nen").is_some()));
+            }
+            while listed.last().is_some_and(|l| !l.3) {
+                listed.pop();
+            }
+            for (a, e, ymd, _) in listed {
+                out.push(Period {
+                    raw: text[a..e].to_string(),
+                    start: ymd.iso(),
+                    end: Some(ymd.iso()),
+                });
+                pos = e;
+            }
+        }
     }
     out
 }

@@ -98,6 +98,13 @@ fn rejected(text: &str, start: usize, n1: &str, approx: bool) -> bool {
     {
         return true;
     }
+    // A list number opening the text: "1 圏域全体の…" is section 1, not 1 圏域.
+    if start == 0 && !approx && n1.len() == 1 && n1.bytes().all(|b| b.is_ascii_digit()) {
+        let after_num = &text[n1.len()..];
+        if after_num.starts_with(' ') {
+            return true;
+        }
+    }
     // 第 1 回: an ordinal with layout spaces.
     let trimmed = text[..start].trim_end_matches(' ');
     if trimmed.ends_with('第') {
