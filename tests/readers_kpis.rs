@@ -272,3 +272,26 @@ fn kpis_page_comes_from_the_block() {
         "設置数|全道|カ所|2014:10|2015:11|2019:12|2015:50"
     );
 }
+
+#[test]
+fn kpis_with_a_header_broken_one_cell_a_line() {
+    // A PDF rendering may give each header cell its own line.
+    let text = "H26(基準)\nH27\nH28\nR元(目標)\n○設置数\n連携地域\n10カ所\n11カ所\n12カ所\n20カ所\n進捗率\n10%\n20%\n";
+    let k = find_kpis(&lines_document(text), "x");
+    assert_eq!(k.len(), 1);
+    assert_eq!(
+        show(&k[0]),
+        "設置数|連携地域|カ所|2014:10|2015:11 2016:12|2019:20|2015:10 2016:20"
+    );
+}
+
+#[test]
+fn a_lone_year_line_inside_a_table_is_not_a_region() {
+    let text = "H26(基準) H27 R元(目標)\n○設置数 全道 10カ所\nH27\n11カ所 12カ所\n進捗率 50%\n";
+    let k = find_kpis(&lines_document(text), "x");
+    assert_eq!(k.len(), 1);
+    assert_eq!(
+        show(&k[0]),
+        "設置数|全道|カ所|2014:10|2015:11|2019:12|2015:50"
+    );
+}

@@ -407,6 +407,9 @@ struct LineReader {
     name: Option<String>,
     in_progress: bool,
     start: usize,
+    /// Year tokens of lines holding nothing else, for a header a PDF
+    /// rendering breaks over several lines (one cell a line).
+    pending: Vec<String>,
 }
 
 impl LineReader {
@@ -444,11 +447,15 @@ impl LineReader {
             return;
         }
         let tokens: Vec<&str> = line.split(' ').collect();
-        if let Some(h) = header_from_tokens(tokens.iter().map(|t| (*t, 0))) {
+        if tokens.iter().all(|t| year_header(t).is_some()) {
+            self.pending.extend(tokens.iter().map(|t| t.to_string()));
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        if let Some(h) = header_from_tokens(pending.iter().map(|t| (t.as_str(), 0))) {
             self.finish(out, source, fr);
             self.start = out.len();
             self.cols = Some(h);
-            return;
         }
         if self.cols.is_none() {
             return;
