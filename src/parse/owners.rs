@@ -119,9 +119,15 @@ const REGION_ENDINGS: &[&str] = &[
     "村",
 ];
 
+/// Words with a body's ending that name no body (一部: "partly").
+const NOT_BODIES: &[&str] = &[
+    "一部", "全部", "内部", "外部", "細部", "上部", "下部", "中部", "北部", "南部", "東部", "西部",
+    "結局", "各部",
+];
+
 fn is_body(part: &str) -> bool {
     let core = part.strip_suffix('等').unwrap_or(part);
-    if core.is_empty() || core.chars().count() > 14 {
+    if core.is_empty() || core.chars().count() > 14 || NOT_BODIES.contains(&core) {
         return false;
     }
     if core.chars().any(|c| {
