@@ -67,6 +67,10 @@ struct IngestArgs {
     /// Wall time one document may take, in seconds; past it the document fails.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     timeout: u64,
+    /// Continue an interrupted run on the same --out: documents it finished
+    /// (same source, same sha256) are taken from its journal, not read again.
+    #[arg(long)]
+    resume: bool,
 }
 
 fn main() -> ExitCode {
@@ -150,6 +154,7 @@ fn ingest(args: IngestArgs) -> ExitCode {
         limits,
         threads: args.threads.unwrap_or(0),
         out: args.out.clone(),
+        resume: args.resume,
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
     let bar = if show_progress {
@@ -194,9 +199,10 @@ fn ingest(args: IngestArgs) -> ExitCode {
     }
     if !args.quiet {
         eprintln!(
-            "torikumi: {} documents ({} failed), {} initiatives, {} KPI rows in {:.2} s -> {}",
+            "torikumi: {} documents ({} failed{}), {} initiatives, {} KPI rows in {:.2} s -> {}",
             summary.documents,
             summary.failed,
+            if summary.resumed > 0 { format!(", {} resumed", summary.resumed) } else { String::new() },
             summary.initiatives,
             summary.kpis,
             summary.elapsed.as_secs_f64(),

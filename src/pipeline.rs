@@ -1,5 +1,6 @@
 //! One document through every stage, and a batch of them in parallel.
 
+use std::collections::HashMap;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use crate::source::Input;
 use crate::{detect, emit, extract, normalize, parse};
 
 /// Everything one document produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocOutput {
     /// Its line of documents.jsonl.
     pub record: DocumentRecord,
@@ -145,36 +146,61 @@ pub trait Fetch: Sync {
     fn fetch(&self, url: &str) -> Result<(Vec<u8>, Option<String>, FetchInfo)>;
 }
 
-/// Reads and processes one input.
-pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>) -> DocOutput {
-    match input {
+/// Documents finished by an interrupted run, keyed by source and sha256.
+pub type Finished = HashMap<(String, String), DocOutput>;
+
+/// Reads and processes one input. With `finished`, a document whose bytes
+/// an interrupted run already processed is not processed again.
+pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>, finished: Option<&Finished>) -> DocOutput {
+    let (bytes, source, charset, info) = match input {
         Input::File { path, source } => match read_file(path, limits) {
-            Ok(bytes) => process_bytes(&bytes, source, None, limits),
-            Err(e) => failed(source, e),
+            Ok(bytes) => (bytes, source.clone(), None, None),
+            Err(e) => return failed(source, e),
         },
         Input::Url(url) => match fetcher {
             Some(f) => match f.fetch(url) {
-                Ok((bytes, charset, info)) => {
-                    let mut out = process_bytes(&bytes, url, charset.as_deref(), limits);
-                    out.record.fetch = Some(info);
-                    out
-                }
-                Err(e) => failed(url, e),
+                Ok((bytes, charset, info)) => (bytes, url.clone(), charset, Some(info)),
+                Err(e) => return failed(url, e),
             },
-            None => failed(
-                url,
-                Error::new(
-                    Stage::Source,
-                    ErrorKind::Fetch("fetching URLs is not available in this build".into()),
-                ),
-            ),
+            None => {
+                return failed(url, Error::new(Stage::Source, ErrorKind::Fetch("fetching URLs is not available in this build".into())));
+            }
         },
-        Input::Missing { source, reason } => failed(
-            source,
-            Error::new(
-                Stage::Source,
-                ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone())),
-            ),
+        Input::Missing { source, reason } => {
+            return failed(source, Error::new(Stage::Source, ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone()))));
+        }
+    };
+    if let Some(done) = finished {
+        let key = (source.clone(), sha256_hex(&bytes));
+        if let Some(prev) = done.get(&key) {
+            return prev.clone();
+        }
+    }
+    let mut out = process_with_deadline(bytes, source, charset, limits);
+    out.record.fetch = info;
+    out
+}
+
+/// [`process_bytes`] on its own thread, given up after the wall-time limit:
+/// the document fails with a clear error and the batch goes on. (Readers also
+/// check the clock themselves; this is the last resort for anything that
+/// does not.) The thread's large stack absorbs deep but bounded recursion.
+pub fn process_with_deadline(bytes: Vec<u8>, source: String, charset: Option<String>, limits: &Limits) -> DocOutput {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let l = limits.clone();
+    let src = source.clone();
+    let spawned = std::thread::Builder::new().name("torikumi-doc".into()).stack_size(64 << 20).spawn(move || {
+        let out = process_bytes(&bytes, &src, charset.as_deref(), &l);
+        let _ = tx.send(out);
+    });
+    if spawned.is_err() {
+        return failed(&source, Error::new(Stage::Source, ErrorKind::Io(io::Error::other("cannot start a worker thread"))));
+    }
+    match rx.recv_timeout(limits.max_time) {
+        Ok(out) => out,
+        Err(_) => failed(
+            &source,
+            Error::new(Stage::Extract, ErrorKind::LimitExceeded { what: "wall time per document (seconds)", limit: limits.max_time.as_secs() }),
         ),
     }
 }
@@ -220,6 +246,8 @@ pub struct Options {
     pub threads: usize,
     /// Output directory.
     pub out: PathBuf,
+    /// Reuse the documents an interrupted run on the same output finished.
+    pub resume: bool,
 }
 
 /// What a batch did.
@@ -229,6 +257,8 @@ pub struct Summary {
     pub documents: usize,
     /// Documents with an error.
     pub failed: usize,
+    /// Documents taken from an interrupted run's journal (`--resume`).
+    pub resumed: usize,
     /// Initiatives written.
     pub initiatives: usize,
     /// KPI rows written.
@@ -237,43 +267,71 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
+/// One line of the journal: a finished document and the hash of its bytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JournalEntry {
+    sha256: String,
+    output: DocOutput,
+}
+
+/// The documents an interrupted run finished, from its journal. A torn last
+/// line (the run was killed while writing it) is ignored.
+fn read_journal(out: &std::path::Path) -> Finished {
+    let path = emit::staging_dir(out).join(emit::JOURNAL);
+    let mut done = Finished::new();
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for line in text.lines() {
+            if let Ok(e) = serde_json::from_str::<JournalEntry>(line) {
+                done.insert((e.output.record.source.clone(), e.sha256), e.output);
+            }
+        }
+    }
+    done
+}
+
 /// Processes `inputs` in parallel and writes the output files atomically.
 /// Output order and bytes do not depend on the thread count: documents are
 /// processed in chunks and each chunk is written in input order, so memory
-/// stays bounded by a chunk, not the batch. `on_done` sees every document as
-/// it is written (for progress and error lines).
-pub fn run(
-    inputs: &[Input],
-    opts: &Options,
-    fetcher: Option<&dyn Fetch>,
-    on_done: &(dyn Fn(&DocOutput) + Sync),
-) -> io::Result<Summary> {
+/// stays bounded by a chunk, not the batch. Each finished chunk is also
+/// appended to a journal, so that `resume` can skip it after a crash.
+/// `on_done` sees every document as it finishes (for progress and error lines).
+pub fn run(inputs: &[Input], opts: &Options, fetcher: Option<&dyn Fetch>, on_done: &(dyn Fn(&DocOutput) + Sync)) -> io::Result<Summary> {
     let start = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(io::Error::other)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build().map_err(io::Error::other)?;
+    let finished = if opts.resume { read_journal(&opts.out) } else { Finished::new() };
     let mut output = emit::Output::create(&opts.out)?;
+    let mut journal = emit::JsonLines::create(&emit::staging_dir(&opts.out).join(emit::JOURNAL))?;
+    // Entries carried over from the interrupted run stay in the new journal.
+    for (key, out) in &finished {
+        journal.write(&JournalEntry { sha256: key.1.clone(), output: out.clone() })?;
+    }
     let mut summary = Summary::default();
     let chunk = (pool.current_num_threads() * 4).max(8);
     for part in inputs.chunks(chunk) {
-        let done: Vec<DocOutput> = pool.install(|| {
+        let done: Vec<(DocOutput, bool)> = pool.install(|| {
             part.par_iter()
                 .map(|input| {
-                    let out = process_input(input, &opts.limits, fetcher);
+                    let out = process_input(input, &opts.limits, fetcher, opts.resume.then_some(&finished));
+                    let reused = opts.resume && finished.get(&(out.record.source.clone(), out.record.sha256.clone())).is_some();
                     on_done(&out);
-                    out
+                    (out, reused)
                 })
                 .collect()
         });
-        for d in &done {
+        for (d, reused) in &done {
             output.write(&d.record, &d.initiatives, &d.kpis)?;
+            if !reused && d.record.error.is_none() {
+                journal.write(&JournalEntry { sha256: d.record.sha256.clone(), output: d.clone() })?;
+            }
             summary.documents += 1;
+            summary.resumed += usize::from(*reused);
             summary.failed += usize::from(d.record.error.is_some());
             summary.initiatives += d.initiatives.len();
             summary.kpis += d.kpis.len();
         }
+        journal.flush()?;
     }
+    drop(journal);
     output.commit()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
