@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use torikumi::pipeline::{self, DocOutput, Options};
+use torikumi::source::fetch::{self, FetchOptions, Fetcher};
 use torikumi::source::{self, Input};
 use torikumi::{Limits, emit};
 
@@ -36,7 +37,7 @@ enum Command {
     /// Print a document's text as torikumi reads it: normalized, in reading
     /// order, a table row's cells separated by a tab, pages by a form feed.
     Text {
-        /// A file (or URL, where fetching is available).
+        /// A file or a URL.
         input: String,
     },
 }
@@ -67,6 +68,26 @@ struct IngestArgs {
     /// Wall time one document may take, in seconds; past it the document fails.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     timeout: u64,
+    /// From each URL given, also fetch the PDF and HTML reports it links on the
+    /// same host (Word/Excel links are listed as skipped).
+    #[arg(long)]
+    follow: bool,
+    /// How many links deep --follow goes.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    depth: u32,
+    /// Most requests per second to one host.
+    #[arg(long, default_value_t = 1.0, value_name = "R")]
+    rate: f64,
+    /// Cache of fetched documents (bodies by sha256, ETag / Last-Modified per
+    /// URL). Default: $XDG_CACHE_HOME/torikumi or ~/.cache/torikumi.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Do not cache fetched documents.
+    #[arg(long, conflicts_with_all = ["cache", "offline"])]
+    no_cache: bool,
+    /// Use only the cache: no network.
+    #[arg(long)]
+    offline: bool,
     /// Continue an interrupted run on the same --out: documents it finished
     /// (same source, same sha256) are taken from its journal, not read again.
     #[arg(long)]
@@ -98,14 +119,28 @@ fn main() -> ExitCode {
 
 fn text(input: &str) -> ExitCode {
     let limits = Limits::default();
-    let bytes = match std::fs::read(input) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("torikumi: {input}: {e}");
-            return ExitCode::from(1);
+    let (bytes, charset) = if source::is_url(input) {
+        let opts = FetchOptions {
+            cache_dir: Some(fetch::default_cache_dir()),
+            ..FetchOptions::default()
+        };
+        match Fetcher::new(opts).and_then(|f| f.fetch(input)) {
+            Ok(f) => (f.bytes, f.charset),
+            Err(e) => {
+                eprintln!("torikumi: {input}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        match std::fs::read(input) {
+            Ok(b) => (b, None),
+            Err(e) => {
+                eprintln!("torikumi: {input}: {e}");
+                return ExitCode::from(1);
+            }
         }
     };
-    match pipeline::read_document(&bytes, None, &limits) {
+    match pipeline::read_document(&bytes, charset.as_deref(), &limits) {
         Ok(doc) => {
             for w in &doc.warnings {
                 eprintln!("torikumi: {input}: warning: {w}");
@@ -123,6 +158,55 @@ fn text(input: &str) -> ExitCode {
     }
 }
 
+fn make_fetcher(args: &IngestArgs) -> Result<Fetcher, torikumi::Error> {
+    let cache_dir = if args.no_cache {
+        None
+    } else {
+        Some(args.cache.clone().unwrap_or_else(fetch::default_cache_dir))
+    };
+    Fetcher::new(FetchOptions {
+        cache_dir,
+        offline: args.offline,
+        depth: args.depth,
+        rate_per_host: args.rate,
+        timeout_total: Duration::from_secs(args.timeout.max(1)),
+        max_bytes: args.max_size.saturating_mul(1 << 20),
+        ..FetchOptions::default()
+    })
+}
+
+/// --follow: each URL input becomes the documents found from it, in order;
+/// linked files not read are listed as skipped.
+fn follow(inputs: Vec<Input>, fetcher: &Fetcher) -> Vec<Input> {
+    let start: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            if let Input::Url(u) = i {
+                Some(u.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let found = fetcher.discover(&start);
+    let mut out: Vec<Input> = inputs
+        .into_iter()
+        .filter(|i| !matches!(i, Input::Url(_)))
+        .collect();
+    out.extend(found.documents.into_iter().map(Input::Url));
+    out.extend(
+        found
+            .skipped
+            .into_iter()
+            .filter(|s| !matches!(s.kind, fetch::SkipKind::NotDocument))
+            .map(|s| Input::Skipped {
+                source: s.url,
+                reason: format!("{} (linked from {})", s.reason, s.found_on),
+            }),
+    );
+    out
+}
+
 /// The shipped corpus: `corpus/` here, else the one beside the crate's sources.
 fn default_corpus() -> String {
     if Path::new("corpus").is_dir() {
@@ -138,7 +222,21 @@ fn ingest(args: IngestArgs) -> ExitCode {
     } else {
         args.inputs.clone()
     };
-    let inputs: Vec<Input> = source::resolve(&inputs_args);
+    let mut inputs: Vec<Input> = source::resolve(&inputs_args);
+    let fetcher = if inputs.iter().any(|i| matches!(i, Input::Url(_))) {
+        match make_fetcher(&args) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("torikumi: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
+    };
+    if let (true, Some(f)) = (args.follow, &fetcher) {
+        inputs = follow(inputs, f);
+    }
     if inputs.is_empty() {
         eprintln!("torikumi: no documents found in {}", inputs_args.join(" "));
         return ExitCode::from(2);
@@ -181,7 +279,8 @@ fn ingest(args: IngestArgs) -> ExitCode {
             b.inc(1);
         }
     };
-    let summary = match pipeline::run(&inputs, &opts, None, &on_done) {
+    let fetch_dyn = fetcher.as_ref().map(|f| f as &dyn pipeline::Fetch);
+    let summary = match pipeline::run(&inputs, &opts, fetch_dyn, &on_done) {
         Ok(s) => s,
         Err(e) => {
             if let Some(b) = &bar {
@@ -202,7 +301,11 @@ fn ingest(args: IngestArgs) -> ExitCode {
             "torikumi: {} documents ({} failed{}), {} initiatives, {} KPI rows in {:.2} s -> {}",
             summary.documents,
             summary.failed,
-            if summary.resumed > 0 { format!(", {} resumed", summary.resumed) } else { String::new() },
+            if summary.resumed > 0 {
+                format!(", {} resumed", summary.resumed)
+            } else {
+                String::new()
+            },
             summary.initiatives,
             summary.kpis,
             summary.elapsed.as_secs_f64(),

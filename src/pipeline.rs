@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
-use crate::model::{Document, DocumentRecord, FetchInfo, InitiativeRecord, KpiRecord};
+use crate::model::{Document, DocumentRecord, InitiativeRecord, KpiRecord};
 use crate::source::Input;
 use crate::{detect, emit, extract, normalize, parse};
 
@@ -140,10 +140,17 @@ fn document_title(doc: &Document) -> Option<String> {
         .or(first_heading)
 }
 
-/// Fetches URLs for a batch; `None` when the run has no network access configured.
+/// Fetches URLs for a batch. [`crate::source::fetch::Fetcher`] is the real
+/// one; tests may supply their own.
 pub trait Fetch: Sync {
-    /// The body of `url`, its HTTP charset, and how it was fetched.
-    fn fetch(&self, url: &str) -> Result<(Vec<u8>, Option<String>, FetchInfo)>;
+    /// The body of `url`, with its HTTP charset and how it was fetched.
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched>;
+}
+
+impl Fetch for crate::source::fetch::Fetcher {
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched> {
+        crate::source::fetch::Fetcher::fetch(self, url)
+    }
 }
 
 /// Documents finished by an interrupted run, keyed by source and sha256.
@@ -151,7 +158,13 @@ pub type Finished = HashMap<(String, String), DocOutput>;
 
 /// Reads and processes one input. With `finished`, a document whose bytes
 /// an interrupted run already processed is not processed again.
-pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>, finished: Option<&Finished>) -> DocOutput {
+pub fn process_input(
+    input: &Input,
+    limits: &Limits,
+    fetcher: Option<&dyn Fetch>,
+    finished: Option<&Finished>,
+) -> DocOutput {
+    let mut fetch_warnings = Vec::new();
     let (bytes, source, charset, info) = match input {
         Input::File { path, source } => match read_file(path, limits) {
             Ok(bytes) => (bytes, source.clone(), None, None),
@@ -159,15 +172,37 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
         },
         Input::Url(url) => match fetcher {
             Some(f) => match f.fetch(url) {
-                Ok((bytes, charset, info)) => (bytes, url.clone(), charset, Some(info)),
+                Ok(fetched) => {
+                    let info = fetched.info();
+                    fetch_warnings = fetched.warnings;
+                    (fetched.bytes, url.clone(), fetched.charset, Some(info))
+                }
                 Err(e) => return failed(url, e),
             },
             None => {
-                return failed(url, Error::new(Stage::Source, ErrorKind::Fetch("fetching URLs is not available in this build".into())));
+                return failed(
+                    url,
+                    Error::new(
+                        Stage::Source,
+                        ErrorKind::Fetch("fetching URLs is not available in this build".into()),
+                    ),
+                );
             }
         },
         Input::Missing { source, reason } => {
-            return failed(source, Error::new(Stage::Source, ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone()))));
+            return failed(
+                source,
+                Error::new(
+                    Stage::Source,
+                    ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone())),
+                ),
+            );
+        }
+        Input::Skipped { source, reason } => {
+            let mut out = failed(source, Error::new(Stage::Source, ErrorKind::Empty));
+            out.record.error = None;
+            out.record.warnings.push(format!("skipped: {reason}"));
+            return out;
         }
     };
     if let Some(done) = finished {
@@ -178,6 +213,7 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
     }
     let mut out = process_with_deadline(bytes, source, charset, limits);
     out.record.fetch = info;
+    out.record.warnings.extend(fetch_warnings);
     out
 }
 
@@ -185,22 +221,42 @@ pub fn process_input(input: &Input, limits: &Limits, fetcher: Option<&dyn Fetch>
 /// the document fails with a clear error and the batch goes on. (Readers also
 /// check the clock themselves; this is the last resort for anything that
 /// does not.) The thread's large stack absorbs deep but bounded recursion.
-pub fn process_with_deadline(bytes: Vec<u8>, source: String, charset: Option<String>, limits: &Limits) -> DocOutput {
+pub fn process_with_deadline(
+    bytes: Vec<u8>,
+    source: String,
+    charset: Option<String>,
+    limits: &Limits,
+) -> DocOutput {
     let (tx, rx) = std::sync::mpsc::channel();
     let l = limits.clone();
     let src = source.clone();
-    let spawned = std::thread::Builder::new().name("torikumi-doc".into()).stack_size(64 << 20).spawn(move || {
-        let out = process_bytes(&bytes, &src, charset.as_deref(), &l);
-        let _ = tx.send(out);
-    });
+    let spawned = std::thread::Builder::new()
+        .name("torikumi-doc".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let out = process_bytes(&bytes, &src, charset.as_deref(), &l);
+            let _ = tx.send(out);
+        });
     if spawned.is_err() {
-        return failed(&source, Error::new(Stage::Source, ErrorKind::Io(io::Error::other("cannot start a worker thread"))));
+        return failed(
+            &source,
+            Error::new(
+                Stage::Source,
+                ErrorKind::Io(io::Error::other("cannot start a worker thread")),
+            ),
+        );
     }
     match rx.recv_timeout(limits.max_time) {
         Ok(out) => out,
         Err(_) => failed(
             &source,
-            Error::new(Stage::Extract, ErrorKind::LimitExceeded { what: "wall time per document (seconds)", limit: limits.max_time.as_secs() }),
+            Error::new(
+                Stage::Extract,
+                ErrorKind::LimitExceeded {
+                    what: "wall time per document (seconds)",
+                    limit: limits.max_time.as_secs(),
+                },
+            ),
         ),
     }
 }
@@ -295,15 +351,30 @@ fn read_journal(out: &std::path::Path) -> Finished {
 /// stays bounded by a chunk, not the batch. Each finished chunk is also
 /// appended to a journal, so that `resume` can skip it after a crash.
 /// `on_done` sees every document as it finishes (for progress and error lines).
-pub fn run(inputs: &[Input], opts: &Options, fetcher: Option<&dyn Fetch>, on_done: &(dyn Fn(&DocOutput) + Sync)) -> io::Result<Summary> {
+pub fn run(
+    inputs: &[Input],
+    opts: &Options,
+    fetcher: Option<&dyn Fetch>,
+    on_done: &(dyn Fn(&DocOutput) + Sync),
+) -> io::Result<Summary> {
     let start = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build().map_err(io::Error::other)?;
-    let finished = if opts.resume { read_journal(&opts.out) } else { Finished::new() };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let finished = if opts.resume {
+        read_journal(&opts.out)
+    } else {
+        Finished::new()
+    };
     let mut output = emit::Output::create(&opts.out)?;
     let mut journal = emit::JsonLines::create(&emit::staging_dir(&opts.out).join(emit::JOURNAL))?;
     // Entries carried over from the interrupted run stay in the new journal.
     for (key, out) in &finished {
-        journal.write(&JournalEntry { sha256: key.1.clone(), output: out.clone() })?;
+        journal.write(&JournalEntry {
+            sha256: key.1.clone(),
+            output: out.clone(),
+        })?;
     }
     let mut summary = Summary::default();
     let chunk = (pool.current_num_threads() * 4).max(8);
@@ -311,8 +382,15 @@ pub fn run(inputs: &[Input], opts: &Options, fetcher: Option<&dyn Fetch>, on_don
         let done: Vec<(DocOutput, bool)> = pool.install(|| {
             part.par_iter()
                 .map(|input| {
-                    let out = process_input(input, &opts.limits, fetcher, opts.resume.then_some(&finished));
-                    let reused = opts.resume && finished.get(&(out.record.source.clone(), out.record.sha256.clone())).is_some();
+                    let out = process_input(
+                        input,
+                        &opts.limits,
+                        fetcher,
+                        opts.resume.then_some(&finished),
+                    );
+                    let reused = opts.resume
+                        && finished
+                            .contains_key(&(out.record.source.clone(), out.record.sha256.clone()));
                     on_done(&out);
                     (out, reused)
                 })
@@ -321,7 +399,10 @@ pub fn run(inputs: &[Input], opts: &Options, fetcher: Option<&dyn Fetch>, on_don
         for (d, reused) in &done {
             output.write(&d.record, &d.initiatives, &d.kpis)?;
             if !reused && d.record.error.is_none() {
-                journal.write(&JournalEntry { sha256: d.record.sha256.clone(), output: d.clone() })?;
+                journal.write(&JournalEntry {
+                    sha256: d.record.sha256.clone(),
+                    output: d.clone(),
+                })?;
             }
             summary.documents += 1;
             summary.resumed += usize::from(*reused);

@@ -36,7 +36,10 @@ pub struct JsonLines {
 impl JsonLines {
     /// Creates (truncates) `path`.
     pub fn create(path: &Path) -> io::Result<Self> {
-        Ok(JsonLines { out: BufWriter::with_capacity(1 << 16, fs::File::create(path)?), records: 0 })
+        Ok(JsonLines {
+            out: BufWriter::with_capacity(1 << 16, fs::File::create(path)?),
+            records: 0,
+        })
     }
 
     /// Appends one record as one line.
@@ -66,8 +69,14 @@ impl JsonLines {
 
 /// The staging directory of an output directory.
 pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.torikumi-staging"))
 }
 
@@ -100,7 +109,12 @@ impl Output {
     }
 
     /// Writes one document's records.
-    pub fn write(&mut self, doc: &DocumentRecord, initiatives: &[InitiativeRecord], kpis: &[KpiRecord]) -> io::Result<()> {
+    pub fn write(
+        &mut self,
+        doc: &DocumentRecord,
+        initiatives: &[InitiativeRecord],
+        kpis: &[KpiRecord],
+    ) -> io::Result<()> {
         self.documents.write(doc)?;
         for i in initiatives {
             self.initiatives.write(i)?;
@@ -142,7 +156,11 @@ impl Output {
 }
 
 fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+    if let Ok(d) = fs::File::open(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) {
         let _ = d.sync_all();
     }
 }
@@ -163,8 +181,20 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
     let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: both paths are valid NUL-terminated strings for the call's duration.
-    let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
-    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -215,7 +245,11 @@ mod tests {
         o.write(&doc("a"), &[], &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join(DOCUMENTS)).unwrap(), "old\n");
         o.commit().unwrap();
-        assert!(fs::read_to_string(out.join(DOCUMENTS)).unwrap().contains("\"source\":\"a\""));
+        assert!(
+            fs::read_to_string(out.join(DOCUMENTS))
+                .unwrap()
+                .contains("\"source\":\"a\"")
+        );
         assert_eq!(fs::read_to_string(out.join(KPIS)).unwrap(), "");
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
         assert!(!staging_dir(&out).exists());

@@ -20,6 +20,14 @@ pub enum Input {
     },
     /// A URL to fetch.
     Url(String),
+    /// A linked document that is not read (a format not supported yet, or a
+    /// path robots.txt disallows); listed in documents.jsonl with a warning.
+    Skipped {
+        /// Its URL.
+        source: String,
+        /// Why it is not read.
+        reason: String,
+    },
     /// An argument that names nothing readable; reported as that document's error.
     Missing {
         /// The argument as given.
@@ -33,7 +41,9 @@ impl Input {
     /// The document's `source` in the output.
     pub fn source(&self) -> &str {
         match self {
-            Input::File { source, .. } | Input::Missing { source, .. } => source,
+            Input::File { source, .. }
+            | Input::Missing { source, .. }
+            | Input::Skipped { source, .. } => source,
             Input::Url(u) => u,
         }
     }
