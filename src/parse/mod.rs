@@ -6,6 +6,7 @@ pub mod dates;
 pub mod items;
 pub mod kpis;
 pub mod markers;
+pub mod numerals;
 pub mod owners;
 pub mod quantities;
 
