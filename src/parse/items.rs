@@ -427,6 +427,10 @@ impl Flow {
             }
             return;
         }
+        if let Some(level) = markers::phrase_heading_level(text) {
+            self.push_heading(level, text.to_string());
+            return;
+        }
         if let Some(level) = markers::numbered_heading_level(text) {
             self.push_heading(level, text.to_string());
             return;
