@@ -170,6 +170,51 @@ pub fn is_bracket_line_note(line: &str) -> bool {
     is_bracket_line(line) && line.contains("上記")
 }
 
+/// Titles that report sections print on a line of their own, with the level
+/// they take: a project name (…プロジェクト, 15), a subtitle between tildes
+/// (~ … ~, 16), and the part headings これまでの主な取組 / 2018年度の推進方向 (17).
+///
+/// ```
+/// use torikumi::parse::markers::phrase_heading_level;
+/// assert_eq!(phrase_heading_level("2018年度の推進方向"), Some(17));
+/// assert_eq!(phrase_heading_level("~ 多様な人材の活躍促進と呼び込みの強化 ~"), Some(16));
+/// assert_eq!(phrase_heading_level("推進方向を検討する会議を開催"), None);
+/// ```
+pub fn phrase_heading_level(line: &str) -> Option<u32> {
+    let len = line.chars().count();
+    if len > 40 || line.contains(['。', '、']) {
+        return None;
+    }
+    let t = line.trim();
+    if t.len() > 4
+        && (t.starts_with('~') || t.starts_with('〜'))
+        && (t.ends_with('~') || t.ends_with('〜'))
+    {
+        return Some(16);
+    }
+    if t.ends_with("プロジェクト") && !t.starts_with(['・', '○', '◆', '■']) && len >= 8
+    {
+        return Some(15);
+    }
+    const PARTS: [&str; 8] = [
+        "の推進方向",
+        "これまでの主な取組",
+        "これまでの取組",
+        "主な取組実績",
+        "今後の取組",
+        "今後の方向性",
+        "今年度の主な取組",
+        "次年度の取組",
+    ];
+    if PARTS
+        .iter()
+        .any(|p| t.ends_with(p) || t == p.trim_start_matches('の'))
+    {
+        return Some(17);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,33 +257,4 @@ mod tests {
         assert!(is_bracket_line("【結婚期】"));
         assert!(!is_bracket_line("【宗谷】の取組"));
     }
-}
-
-/// Titles that report sections print on a line of their own, with the level
-/// they take: a project name (…プロジェクト, 15), a subtitle between tildes
-/// (~ … ~, 16), and the part headings これまでの主な取組 / 2018年度の推進方向 (17).
-///
-/// ```
-/// use torikumi::parse::markers::phrase_heading_level;
-/// assert_eq!(phrase_heading_level("2018年度の推進方向"), Some(17));
-/// assert_eq!(phrase_heading_level("~ 多様な人材の活躍促進と呼び込みの強化 ~"), Some(16));
-/// assert_eq!(phrase_heading_level("推進方向を検討する会議を開催"), None);
-/// ```
-pub fn phrase_heading_level(line: &str) -> Option<u32> {
-    let len = line.chars().count();
-    if len > 40 || line.contains(['。', '、']) {
-        return None;
-    }
-    let t = line.trim();
-    if t.len() > 4 && (t.starts_with('~') || t.starts_with('〜')) && (t.ends_with('~') || t.ends_with('〜')) {
-        return Some(16);
-    }
-    if t.ends_with("プロジェクト") && !t.starts_with(['・', '○', '◆', '■']) && len >= 8 {
-        return Some(15);
-    }
-    const PARTS: [&str; 8] = ["の推進方向", "これまでの主な取組", "これまでの取組", "主な取組実績", "今後の取組", "今後の方向性", "今年度の主な取組", "次年度の取組"];
-    if PARTS.iter().any(|p| t.ends_with(p) || t == p.trim_start_matches('の')) {
-        return Some(17);
-    }
-    None
 }
