@@ -34,14 +34,24 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn looks_like_html(head: &[u8]) -> bool {
-    let lower: Vec<u8> = head.iter().take(1024).map(|b| b.to_ascii_lowercase()).collect();
-    let trimmed = lower.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &lower[i..]).unwrap_or(&[]);
+    let lower: Vec<u8> = head
+        .iter()
+        .take(1024)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let trimmed = lower
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &lower[i..])
+        .unwrap_or(&[]);
     if trimmed.starts_with(b"<!doctype html") || trimmed.starts_with(b"<html") {
         return true;
     }
-    ["<html", "<head", "<body", "<meta ", "<title>", "<table", "<div", "<p>"]
-        .iter()
-        .any(|tag| find(&lower, tag.as_bytes()).is_some())
+    [
+        "<html", "<head", "<body", "<meta ", "<title>", "<table", "<div", "<p>",
+    ]
+    .iter()
+    .any(|tag| find(&lower, tag.as_bytes()).is_some())
         && trimmed.first() == Some(&b'<')
 }
 
@@ -57,7 +67,8 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)))
         .count();
-    bad * 100 > sample.len() || sample.iter().filter(|&&b| b == 0).count() > 0 && bad * 1000 > sample.len()
+    bad * 100 > sample.len()
+        || sample.iter().filter(|&&b| b == 0).count() > 0 && bad * 1000 > sample.len()
 }
 
 /// How the character encoding of a text or HTML document was found.
@@ -74,17 +85,19 @@ pub enum EncodingSource {
 }
 
 /// The encoding of a document, and how it was found.
-pub fn encoding(bytes: &[u8], http_charset: Option<&str>, html: bool) -> (&'static Encoding, EncodingSource) {
+pub fn encoding(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    html: bool,
+) -> (&'static Encoding, EncodingSource) {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return (enc, EncodingSource::Bom);
     }
     if let Some(enc) = http_charset.and_then(|c| Encoding::for_label(c.trim().as_bytes())) {
         return (enc, EncodingSource::Http);
     }
-    if html {
-        if let Some(enc) = meta_charset(bytes) {
-            return (enc, EncodingSource::Meta);
-        }
+    if html && let Some(enc) = meta_charset(bytes) {
+        return (enc, EncodingSource::Meta);
     }
     (guess(bytes), EncodingSource::Detected)
 }
@@ -92,12 +105,33 @@ pub fn encoding(bytes: &[u8], http_charset: Option<&str>, html: bool) -> (&'stat
 /// Guesses the encoding of undeclared bytes. Valid UTF-8 wins; otherwise
 /// chardetng with the Japanese top-level domain as a hint.
 pub fn guess(bytes: &[u8]) -> &'static Encoding {
+    // ISO-2022-JP is 7-bit, so valid UTF-8 too: its escape sequences tell it apart.
+    if bytes
+        .windows(3)
+        .any(|w| w == b"\x1b$B" || w == b"\x1b$@" || w == b"\x1b(J")
+        && encoding_rs::ISO_2022_JP
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+    {
+        return encoding_rs::ISO_2022_JP;
+    }
     if std::str::from_utf8(bytes).is_ok() {
         return encoding_rs::UTF_8;
     }
     // ISO-2022-JP is 7-bit with ESC sequences; chardetng only reports it when allowed.
+    // A sample holding enough non-ASCII bytes decides as well as the whole
+    // document does, and detection is the slowest part of reading a page.
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    det.feed(bytes, true);
+    let mut non_ascii = 0usize;
+    let mut chunks = bytes.chunks(16 * 1024).peekable();
+    while let Some(chunk) = chunks.next() {
+        non_ascii += chunk.iter().filter(|b| !b.is_ascii()).count();
+        let last = chunks.peek().is_none() || non_ascii >= 16 * 1024;
+        det.feed(chunk, last);
+        if last {
+            break;
+        }
+    }
     det.guess(Some(b"jp"), chardetng::Utf8Detection::Allow)
 }
 
@@ -110,7 +144,11 @@ pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let mut pos = 0;
     while let Some(i) = find(&lower[pos..], b"<meta") {
         let start = pos + i;
-        let end = lower[start..].iter().position(|&b| b == b'>').map(|e| start + e).unwrap_or(lower.len());
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map(|e| start + e)
+            .unwrap_or(lower.len());
         let tag = &lower[start..end];
         if let Some(c) = find(tag, b"charset") {
             let mut rest = &tag[c + 7..];
@@ -121,7 +159,10 @@ pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
                     break;
                 }
             }
-            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+            let rest = rest
+                .strip_prefix(b"\"")
+                .or_else(|| rest.strip_prefix(b"'"))
+                .unwrap_or(rest);
             let label: Vec<u8> = rest
                 .iter()
                 .copied()
@@ -153,19 +194,40 @@ mod tests {
     fn formats_from_content() {
         assert_eq!(format(b"%PDF-1.7\n..."), Some(Format::Pdf));
         assert_eq!(format(b"<!DOCTYPE html><html></html>"), Some(Format::Html));
-        assert_eq!(format(b"\xef\xbb\xbf<html><body>x</body></html>"), Some(Format::Html));
-        assert_eq!(format("取組の一覧\n○ 研修を開催".as_bytes()), Some(Format::Text));
+        assert_eq!(
+            format(b"\xef\xbb\xbf<html><body>x</body></html>"),
+            Some(Format::Html)
+        );
+        assert_eq!(
+            format("取組の一覧\n○ 研修を開催".as_bytes()),
+            Some(Format::Text)
+        );
         assert_eq!(format(&[0u8; 100]), None);
-        assert_eq!(format(&[0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0, 1, 0, 0, 0]), None);
+        assert_eq!(
+            format(&[
+                0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0, 1, 0, 0,
+                0
+            ]),
+            None
+        );
     }
 
     #[test]
     fn meta_declarations() {
         let sjis = br#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>"#;
         assert_eq!(meta_charset(sjis), Some(encoding_rs::SHIFT_JIS));
-        assert_eq!(meta_charset(b"<meta charset='euc-jp'>"), Some(encoding_rs::EUC_JP));
-        assert_eq!(meta_charset(b"<META CHARSET=utf-8>"), Some(encoding_rs::UTF_8));
-        assert_eq!(meta_charset(b"<meta charset=\"windows-31j\">"), Some(encoding_rs::SHIFT_JIS));
+        assert_eq!(
+            meta_charset(b"<meta charset='euc-jp'>"),
+            Some(encoding_rs::EUC_JP)
+        );
+        assert_eq!(
+            meta_charset(b"<META CHARSET=utf-8>"),
+            Some(encoding_rs::UTF_8)
+        );
+        assert_eq!(
+            meta_charset(b"<meta charset=\"windows-31j\">"),
+            Some(encoding_rs::SHIFT_JIS)
+        );
         assert_eq!(meta_charset(b"<meta name=x>"), None);
     }
 

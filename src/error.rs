@@ -86,11 +86,21 @@ struct Inner {
 impl Error {
     /// A new error at a stage.
     pub fn new(stage: Stage, kind: impl Into<ErrorKind>) -> Self {
-        Error(Box::new(Inner { kind: kind.into(), stage, page: None }))
+        Error(Box::new(Inner {
+            kind: kind.into(),
+            stage,
+            page: None,
+        }))
     }
     /// Shorthand for a malformed-input error in the extract stage.
     pub fn malformed(format: &'static str, reason: impl Into<String>) -> Self {
-        Error::new(Stage::Extract, ErrorKind::Malformed { format, reason: reason.into() })
+        Error::new(
+            Stage::Extract,
+            ErrorKind::Malformed {
+                format,
+                reason: reason.into(),
+            },
+        )
     }
     /// Shorthand for a limit error in the extract stage.
     pub fn limit(what: &'static str, limit: u64) -> Self {

@@ -49,20 +49,36 @@ pub struct BBox {
 pub struct Provenance {
     /// 1-based PDF page.
     pub page: Option<u32>,
-    /// 1-based line in a text file, or the 1-based line of the element's start tag in HTML.
+    /// 1-based line in a text file.
     pub line: Option<u32>,
     /// Position on the page (PDF).
     pub bbox: Option<BBox>,
+    /// 0-based position of the element among the HTML document's elements (HTML).
+    pub element: Option<u32>,
 }
 
 impl Provenance {
     /// Provenance of a line of a text or HTML source.
     pub fn line(line: u32) -> Self {
-        Provenance { line: Some(line), ..Default::default() }
+        Provenance {
+            line: Some(line),
+            ..Default::default()
+        }
+    }
+    /// Provenance of an HTML element, by its position among the document's elements.
+    pub fn element(index: u32) -> Self {
+        Provenance {
+            element: Some(index),
+            ..Default::default()
+        }
     }
     /// Provenance of something on a PDF page.
     pub fn page(page: u32, bbox: Option<BBox>) -> Self {
-        Provenance { page: Some(page), bbox, ..Default::default() }
+        Provenance {
+            page: Some(page),
+            bbox,
+            ..Default::default()
+        }
     }
 }
 
@@ -190,11 +206,27 @@ pub struct Document {
 impl Document {
     /// An empty document of a format.
     pub fn new(format: Format) -> Self {
-        Document { format, title: None, pages: None, blocks: Vec::new(), warnings: Vec::new() }
+        Document {
+            format,
+            title: None,
+            pages: None,
+            blocks: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
 // ------------------------------------------------------------------ records
+
+/// Writes a whole number without a fractional part (5000, not 5000.0), so
+/// that counts read as counts in JSON.
+fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
 
 /// A date or fiscal-year expression found in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -213,6 +245,7 @@ pub struct Quantity {
     /// The expression as printed (after normalization).
     pub raw: String,
     /// The value, with 万/億 applied for counters other than money.
+    #[serde(serialize_with = "number")]
     pub value: f64,
     /// The counter as printed after normalization (件, 人, 千円, %, ...).
     pub unit: String,
@@ -298,6 +331,7 @@ pub struct YearValue {
     /// Gregorian fiscal year.
     pub fiscal_year: i32,
     /// The value in the indicator's unit.
+    #[serde(serialize_with = "number")]
     pub value: f64,
 }
 

@@ -1,1 +1,458 @@
 //! One document through every stage, and a batch of them in parallel.
+
+use std::collections::HashMap;
+use std::io;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, Result, Stage};
+use crate::limits::Limits;
+use crate::model::{Document, DocumentRecord, InitiativeRecord, KpiRecord};
+use crate::source::Input;
+use crate::{detect, emit, extract, normalize, parse};
+
+/// Everything one document produced.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DocOutput {
+    /// Its line of documents.jsonl.
+    pub record: DocumentRecord,
+    /// Its initiatives, in document order.
+    pub initiatives: Vec<InitiativeRecord>,
+    /// Its KPI rows.
+    pub kpis: Vec<KpiRecord>,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Detects, extracts and normalizes a document: what `torikumi text` shows.
+pub fn read_document(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    if bytes.is_empty() {
+        return Err(Error::new(Stage::Source, ErrorKind::Empty));
+    }
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
+    }
+    let format = detect::format(bytes).ok_or_else(|| {
+        Error::new(
+            Stage::Detect,
+            ErrorKind::Unsupported("binary data, not a PDF, HTML or text document".into()),
+        )
+    })?;
+    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// Runs every stage on the bytes of one document. Never fails: an error
+/// (or a panic inside a stage) becomes the record's `error`.
+pub fn process_bytes(
+    bytes: &[u8],
+    source: &str,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> DocOutput {
+    let sha = sha256_hex(bytes);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let doc = read_document(bytes, http_charset, limits)?;
+        let parsed = parse::parse(&doc, source, &sha);
+        Ok::<_, Error>((doc, parsed))
+    }));
+    let mut record = DocumentRecord {
+        source: source.to_string(),
+        sha256: sha,
+        format: None,
+        pages: None,
+        title: None,
+        initiatives: 0,
+        warnings: Vec::new(),
+        error: None,
+        fetch: None,
+    };
+    match result {
+        Ok(Ok((doc, parsed))) => {
+            record.format = Some(doc.format);
+            record.pages = doc.pages;
+            record.title = document_title(&doc);
+            record.initiatives = parsed.initiatives.len();
+            record.warnings = doc.warnings;
+            DocOutput {
+                record,
+                initiatives: parsed.initiatives,
+                kpis: parsed.kpis,
+            }
+        }
+        Ok(Err(e)) => {
+            record.format = detect::format(bytes).filter(|_| !bytes.is_empty());
+            record.error = Some(e.to_string());
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
+        }
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            record.error = Some(Error::new(Stage::Parse, ErrorKind::Panic(msg)).to_string());
+            DocOutput {
+                record,
+                initiatives: Vec::new(),
+                kpis: Vec::new(),
+            }
+        }
+    }
+}
+
+/// The document's title: its metadata title, else its first heading.
+fn document_title(doc: &Document) -> Option<String> {
+    let first_heading = doc.blocks.iter().find_map(|b| match &b.kind {
+        crate::model::BlockKind::Heading { text, .. } => Some(text.clone()),
+        _ => None,
+    });
+    doc.title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or(first_heading)
+}
+
+/// Fetches URLs for a batch. [`crate::source::fetch::Fetcher`] is the real
+/// one; tests may supply their own.
+pub trait Fetch: Sync {
+    /// The body of `url`, with its HTTP charset and how it was fetched.
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched>;
+}
+
+impl Fetch for crate::source::fetch::Fetcher {
+    fn fetch(&self, url: &str) -> Result<crate::source::fetch::Fetched> {
+        crate::source::fetch::Fetcher::fetch(self, url)
+    }
+}
+
+/// Documents finished by an interrupted run, keyed by source and sha256.
+pub type Finished = HashMap<(String, String), DocOutput>;
+
+/// Reads and processes one input. With `finished`, a document whose bytes
+/// an interrupted run already processed is not processed again.
+pub fn process_input(
+    input: &Input,
+    limits: &Limits,
+    fetcher: Option<&dyn Fetch>,
+    finished: Option<&Finished>,
+) -> DocOutput {
+    let mut fetch_warnings = Vec::new();
+    let (bytes, source, charset, info) = match input {
+        Input::File { path, source } => match read_file(path, limits) {
+            Ok(bytes) => (bytes, source.clone(), None, None),
+            Err(e) => return failed(source, e),
+        },
+        Input::Url(url) => match fetcher {
+            Some(f) => match f.fetch(url) {
+                Ok(fetched) => {
+                    let info = fetched.info();
+                    fetch_warnings = fetched.warnings;
+                    (fetched.bytes, url.clone(), fetched.charset, Some(info))
+                }
+                Err(e) => return failed(url, e),
+            },
+            None => {
+                return failed(
+                    url,
+                    Error::new(
+                        Stage::Source,
+                        ErrorKind::Fetch("fetching URLs is not available in this build".into()),
+                    ),
+                );
+            }
+        },
+        Input::Missing { source, reason } => {
+            return failed(
+                source,
+                Error::new(
+                    Stage::Source,
+                    ErrorKind::Io(io::Error::new(io::ErrorKind::NotFound, reason.clone())),
+                ),
+            );
+        }
+        Input::Skipped { source, reason } => {
+            let mut out = failed(source, Error::new(Stage::Source, ErrorKind::Empty));
+            out.record.error = None;
+            out.record.warnings.push(format!("skipped: {reason}"));
+            return out;
+        }
+    };
+    if let Some(done) = finished {
+        let key = (source.clone(), sha256_hex(&bytes));
+        if let Some(prev) = done.get(&key) {
+            return prev.clone();
+        }
+    }
+    let mut out = process_with_deadline(bytes, source, charset, limits);
+    out.record.fetch = info;
+    out.record.warnings.extend(fetch_warnings);
+    out
+}
+
+/// [`process_bytes`] on its own thread, given up after the wall-time limit:
+/// the document fails with a clear error and the batch goes on. (Readers also
+/// check the clock themselves; this is the last resort for anything that
+/// does not.) The thread's large stack absorbs deep but bounded recursion.
+pub fn process_with_deadline(
+    bytes: Vec<u8>,
+    source: String,
+    charset: Option<String>,
+    limits: &Limits,
+) -> DocOutput {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let l = limits.clone();
+    let src = source.clone();
+    let spawned = std::thread::Builder::new()
+        .name("torikumi-doc".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let out = process_bytes(&bytes, &src, charset.as_deref(), &l);
+            let _ = tx.send(out);
+        });
+    if spawned.is_err() {
+        return failed(
+            &source,
+            Error::new(
+                Stage::Source,
+                ErrorKind::Io(io::Error::other("cannot start a worker thread")),
+            ),
+        );
+    }
+    match rx.recv_timeout(limits.max_time) {
+        Ok(out) => out,
+        Err(_) => failed(
+            &source,
+            Error::new(
+                Stage::Extract,
+                ErrorKind::LimitExceeded {
+                    what: "wall time per document (seconds)",
+                    limit: limits.max_time.as_secs(),
+                },
+            ),
+        ),
+    }
+}
+
+fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(Stage::Source, e))?;
+    if meta.len() > limits.max_input_bytes {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::new(Stage::Source, e))
+}
+
+fn failed(source: &str, e: Error) -> DocOutput {
+    DocOutput {
+        record: DocumentRecord {
+            source: source.to_string(),
+            sha256: String::new(),
+            format: None,
+            pages: None,
+            title: None,
+            initiatives: 0,
+            warnings: Vec::new(),
+            error: Some(e.to_string()),
+            fetch: None,
+        },
+        initiatives: Vec::new(),
+        kpis: Vec::new(),
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Limits per document.
+    pub limits: Limits,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Reuse the documents an interrupted run on the same output finished.
+    pub resume: bool,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Documents read (failed ones included).
+    pub documents: usize,
+    /// Documents with an error.
+    pub failed: usize,
+    /// Documents taken from an interrupted run's journal (`--resume`).
+    pub resumed: usize,
+    /// Initiatives written.
+    pub initiatives: usize,
+    /// KPI rows written.
+    pub kpis: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// One line of the journal: a finished document and the hash of its bytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JournalEntry {
+    sha256: String,
+    output: DocOutput,
+}
+
+/// The documents an interrupted run finished, from its journal. A torn last
+/// line (the run was killed while writing it) is ignored.
+fn read_journal(out: &std::path::Path) -> Finished {
+    let path = emit::staging_dir(out).join(emit::JOURNAL);
+    let mut done = Finished::new();
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for line in text.lines() {
+            if let Ok(e) = serde_json::from_str::<JournalEntry>(line) {
+                done.insert((e.output.record.source.clone(), e.sha256), e.output);
+            }
+        }
+    }
+    done
+}
+
+/// Processes `inputs` in parallel and writes the output files atomically.
+/// Output order and bytes do not depend on the thread count: documents are
+/// processed in chunks and each chunk is written in input order, so memory
+/// stays bounded by a chunk, not the batch. Each finished chunk is also
+/// appended to a journal, so that `resume` can skip it after a crash.
+/// `on_done` sees every document as it finishes (for progress and error lines).
+pub fn run(
+    inputs: &[Input],
+    opts: &Options,
+    fetcher: Option<&dyn Fetch>,
+    on_done: &(dyn Fn(&DocOutput) + Sync),
+) -> io::Result<Summary> {
+    let start = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let finished = if opts.resume {
+        read_journal(&opts.out)
+    } else {
+        Finished::new()
+    };
+    let mut output = emit::Output::create(&opts.out)?;
+    let mut journal = emit::JsonLines::create(&emit::staging_dir(&opts.out).join(emit::JOURNAL))?;
+    // Entries carried over from the interrupted run stay in the new journal.
+    for (key, out) in &finished {
+        journal.write(&JournalEntry {
+            sha256: key.1.clone(),
+            output: out.clone(),
+        })?;
+    }
+    let mut summary = Summary::default();
+    let chunk = (pool.current_num_threads() * 4).max(8);
+    for part in inputs.chunks(chunk) {
+        let done: Vec<(DocOutput, bool)> = pool.install(|| {
+            part.par_iter()
+                .map(|input| {
+                    let out = process_input(
+                        input,
+                        &opts.limits,
+                        fetcher,
+                        opts.resume.then_some(&finished),
+                    );
+                    let reused = opts.resume
+                        && finished
+                            .contains_key(&(out.record.source.clone(), out.record.sha256.clone()));
+                    on_done(&out);
+                    (out, reused)
+                })
+                .collect()
+        });
+        for (d, reused) in &done {
+            output.write(&d.record, &d.initiatives, &d.kpis)?;
+            if !reused && d.record.error.is_none() {
+                journal.write(&JournalEntry {
+                    sha256: d.record.sha256.clone(),
+                    output: d.clone(),
+                })?;
+            }
+            summary.documents += 1;
+            summary.resumed += usize::from(*reused);
+            summary.failed += usize::from(d.record.error.is_some());
+            summary.initiatives += d.initiatives.len();
+            summary.kpis += d.kpis.len();
+        }
+        journal.flush()?;
+    }
+    drop(journal);
+    output.commit()?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_documents_get_errors() {
+        let l = Limits::default();
+        assert!(
+            process_bytes(b"", "e.txt", None, &l)
+                .record
+                .error
+                .unwrap()
+                .contains("empty")
+        );
+        let bin = process_bytes(
+            &[0u8, 1, 2, 3, 0, 0, 0, 0, 0xff, 0xfe, 0, 0],
+            "b.bin",
+            None,
+            &l,
+        );
+        assert!(bin.record.error.unwrap().contains("binary"));
+        let ok = process_bytes("○研修を開催\n".as_bytes(), "a.txt", None, &l);
+        assert_eq!(ok.record.error, None);
+        assert_eq!(ok.initiatives.len(), 1);
+        assert_eq!(
+            ok.initiatives[0].id,
+            format!("{}-0", &ok.record.sha256[..12])
+        );
+    }
+
+    #[test]
+    fn sha256_of_empty() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

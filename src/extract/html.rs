@@ -1,12 +1,827 @@
 //! HTML through scraper (html5ever), with the encoding from BOM, HTTP header,
 //! `<meta>` or detection.
+//!
+//! The page becomes a flat list of blocks in document order: headings,
+//! paragraphs, list items (with their depth and the marker the list draws)
+//! and tables (cells keep their own blocks). Navigation, headers, footers,
+//! scripts and styles are left out: they hold no initiatives.
 
-use crate::error::Result;
+use ego_tree::NodeRef;
+use encoding_rs::Encoding;
+use scraper::{ElementRef, Html, Node};
+
+use crate::detect::{self, EncodingSource};
+use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
-use crate::model::{Document, Format};
+use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Table};
 
 /// Reads an HTML page into blocks.
 pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
-    let _ = (bytes, http_charset, limits);
-    Ok(Document::new(Format::Html))
+    let mut doc = Document::new(Format::Html);
+    let text = decode(bytes, http_charset, &mut doc.warnings)?;
+    let html = Html::parse_document(&text);
+    let title_sel = scraper::Selector::parse("title").expect("static selector");
+    doc.title = html
+        .select(&title_sel)
+        .next()
+        .map(|t| collapse_html_space(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    let mut walker = Walker {
+        limits,
+        element_index: 0,
+        depth_exceeded: false,
+        in_cover: false,
+    };
+    let mut out = Vec::new();
+    walker.flow(*html.root_element(), &mut out, 0);
+    if walker.depth_exceeded {
+        doc.warnings.push(format!(
+            "elements nested deeper than {} were skipped",
+            limits.max_depth
+        ));
+    }
+    doc.blocks = out;
+    Ok(doc)
+}
+
+/// Decodes the page: BOM, then the HTTP charset, then `<meta>`, then detection.
+/// A page whose declared charset does not fit its bytes is read in the
+/// Japanese encoding that does fit (with a warning), or refused.
+fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) -> Result<String> {
+    let (enc, how) = detect::encoding(bytes, http_charset, true);
+    let (text, _, had_errors) = enc.decode(bytes);
+    if !had_errors {
+        return Ok(text.into_owned());
+    }
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    if how != EncodingSource::Detected {
+        for alt in [
+            encoding_rs::UTF_8,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::ISO_2022_JP,
+        ] {
+            if alt == enc {
+                continue;
+            }
+            if let Some(t) = alt.decode_without_bom_handling_and_without_replacement(bytes)
+                && japanese_share(&t) > 0.05
+            {
+                warnings.push(format!(
+                        "declared charset {} does not fit the bytes ({bad} malformed sequences); read as {}",
+                        enc.name(),
+                        alt.name()
+                    ));
+                return Ok(t.into_owned());
+            }
+        }
+    }
+    let total = text.chars().count().max(1);
+    if bad * 100 > total || bad > 1000 {
+        return Err(Error::new(
+            Stage::Extract,
+            ErrorKind::Encoding(format!(
+                "invalid {} ({bad} malformed byte sequences, charset from {})",
+                enc.name(),
+                describe(how)
+            )),
+        ));
+    }
+    warnings.push(format!(
+        "{bad} malformed {} byte sequences replaced by U+FFFD",
+        enc.name()
+    ));
+    Ok(text.into_owned())
+}
+
+fn describe(how: EncodingSource) -> &'static str {
+    match how {
+        EncodingSource::Bom => "byte-order mark",
+        EncodingSource::Http => "HTTP header",
+        EncodingSource::Meta => "<meta> declaration",
+        EncodingSource::Detected => "detection",
+    }
+}
+
+fn japanese_share(t: &str) -> f64 {
+    // Share of Japanese characters among the non-ASCII ones: high for text
+    // decoded in the right Japanese encoding, low for mojibake.
+    let (mut n, mut ja) = (0usize, 0usize);
+    for c in t.chars().filter(|c| !c.is_ascii()) {
+        n += 1;
+        ja += usize::from(crate::normalize::is_japanese(c));
+    }
+    if n == 0 { 0.0 } else { ja as f64 / n as f64 }
+}
+
+/// Collapses HTML white space (space, tab, CR, LF, FF) to one space.
+fn collapse_html_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}') {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Elements whose content is never document text.
+fn is_skipped(el: &scraper::node::Element) -> bool {
+    let name = el.name();
+    if matches!(
+        name,
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "footer"
+            | "aside"
+            | "iframe"
+            | "object"
+            | "svg"
+            | "button"
+            | "select"
+            | "option"
+            | "input"
+            | "textarea"
+            | "map"
+            | "canvas"
+            | "video"
+            | "audio"
+    ) {
+        return true;
+    }
+    if el
+        .attr("role")
+        .is_some_and(|r| r.eq_ignore_ascii_case("navigation"))
+        || el.attr("hidden").is_some()
+    {
+        return true;
+    }
+    let classes = format!(
+        "{} {}",
+        el.attr("class").unwrap_or(""),
+        el.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    [
+        "breadcrumb",
+        "pankuzu",
+        "topicpath",
+        "gnav",
+        "globalnav",
+        "skip",
+        "sidebar",
+        "sitemap",
+    ]
+    .iter()
+    .any(|k| classes.contains(k))
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "body"
+            | "html"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "blockquote"
+            | "pre"
+            | "form"
+            | "fieldset"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "hr"
+            | "center"
+            | "menu"
+    )
+}
+
+struct Walker<'l> {
+    limits: &'l Limits,
+    element_index: u32,
+    depth_exceeded: bool,
+    /// Inside a cover page (`class="cover"`): its title is no section heading.
+    in_cover: bool,
+}
+
+impl Walker<'_> {
+    /// Walks a flow container: block children become blocks, runs of inline
+    /// content become paragraphs.
+    fn flow(&mut self, node: NodeRef<'_, Node>, out: &mut Vec<Block>, depth: u32) {
+        if depth > self.limits.max_depth {
+            self.depth_exceeded = true;
+            return;
+        }
+        let mut inline = String::new();
+        let mut inline_el: Option<u32> = None;
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    inline.push_str(t);
+                    inline_el.get_or_insert(self.element_index);
+                }
+                Node::Element(el) => {
+                    if is_skipped(el) {
+                        self.element_index += 1;
+                        continue;
+                    }
+                    let name = el.name();
+                    if name == "br" {
+                        inline.push('\n');
+                        continue;
+                    }
+                    if is_block(name) {
+                        flush_paragraph(&mut inline, inline_el.take(), out);
+                        self.block(child, name, out, depth + 1);
+                    } else {
+                        self.element_index += 1;
+                        inline_el.get_or_insert(self.element_index);
+                        self.inline_text(child, &mut inline, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        flush_paragraph(&mut inline, inline_el, out);
+    }
+
+    /// Appends the text of an inline element (and anything inside it).
+    fn inline_text(&mut self, node: NodeRef<'_, Node>, acc: &mut String, depth: u32) {
+        if depth > self.limits.max_depth {
+            self.depth_exceeded = true;
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => acc.push_str(t),
+                Node::Element(el) => {
+                    if is_skipped(el) {
+                        continue;
+                    }
+                    if el.name() == "br" {
+                        acc.push('\n');
+                    } else {
+                        self.inline_text(child, acc, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn block(&mut self, node: NodeRef<'_, Node>, name: &str, out: &mut Vec<Block>, depth: u32) {
+        self.element_index += 1;
+        let index = self.element_index;
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let mut t = String::new();
+                self.inline_text(node, &mut t, depth);
+                let text = clean(&t);
+                if !text.is_empty() {
+                    let level = name.as_bytes()[1] - b'0';
+                    let kind = if self.in_cover {
+                        BlockKind::Paragraph { text }
+                    } else {
+                        BlockKind::Heading { level, text }
+                    };
+                    out.push(Block {
+                        kind,
+                        prov: Provenance::element(index),
+                    });
+                }
+            }
+            "ul" | "ol" | "menu" => self.list(node, name == "ol", 0, out, depth),
+            "table" => {
+                let table = self.table(node, depth);
+                if !table.rows.is_empty() {
+                    out.push(Block {
+                        kind: BlockKind::Table(table),
+                        prov: Provenance::element(index),
+                    });
+                }
+            }
+            "hr" => {}
+            "header" => {
+                // A site header: skipped unless it holds the page's own title.
+                let has_h1 = ElementRef::wrap(node)
+                    .map(|e| {
+                        e.select(&scraper::Selector::parse("h1").expect("static selector"))
+                            .next()
+                            .is_some()
+                    })
+                    .unwrap_or(false);
+                if has_h1 {
+                    self.flow(node, out, depth);
+                }
+            }
+            "li" => {
+                // A stray <li> outside a list: treat as an item of an unmarked list.
+                self.list_item(node, None, 0, out, depth);
+            }
+            _ => {
+                let cover = match node.value() {
+                    Node::Element(el) => el.attr("class").is_some_and(|c| {
+                        c.split_whitespace()
+                            .any(|k| k.eq_ignore_ascii_case("cover"))
+                    }),
+                    _ => false,
+                };
+                let was = self.in_cover;
+                self.in_cover |= cover;
+                self.flow(node, out, depth);
+                self.in_cover = was;
+            }
+        }
+    }
+
+    fn list(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        ordered: bool,
+        list_depth: u8,
+        out: &mut Vec<Block>,
+        depth: u32,
+    ) {
+        if depth > self.limits.max_depth {
+            self.depth_exceeded = true;
+            return;
+        }
+        let el = match node.value() {
+            Node::Element(e) => e,
+            _ => return,
+        };
+        let style = el
+            .attr("style")
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .replace(' ', "");
+        let unmarked = style.contains("list-style-type:none") || style.contains("list-style:none");
+        let mut n: i64 = el
+            .attr("start")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(1);
+        let mut stray = String::new();
+        for child in node.children() {
+            if let Node::Text(t) = child.value() {
+                // Text directly inside a list (malformed, but pasted tables have it).
+                stray.push_str(t);
+                continue;
+            }
+            let Node::Element(ce) = child.value() else {
+                continue;
+            };
+            flush_paragraph(&mut stray, Some(self.element_index), out);
+            if is_skipped(ce) {
+                continue;
+            }
+            match ce.name() {
+                "li" => {
+                    self.element_index += 1;
+                    let marker = if unmarked {
+                        None
+                    } else if ordered {
+                        Some(format!("{n}."))
+                    } else {
+                        Some("•".to_string())
+                    };
+                    n += 1;
+                    self.list_item(child, marker, list_depth, out, depth + 1);
+                }
+                "ul" | "ol" => {
+                    self.element_index += 1;
+                    self.list(
+                        child,
+                        ce.name() == "ol",
+                        list_depth.saturating_add(1),
+                        out,
+                        depth + 1,
+                    )
+                }
+                _ => {
+                    self.element_index += 1;
+                    self.flow(child, out, depth + 1)
+                }
+            }
+        }
+        flush_paragraph(&mut stray, Some(self.element_index), out);
+    }
+
+    /// One `<li>`: its own text (nested lists and tables excluded) becomes a
+    /// list item; nested lists follow as deeper items. An item that is only a
+    /// link (attachments, menus) becomes a paragraph: it is no initiative.
+    fn list_item(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        marker: Option<String>,
+        list_depth: u8,
+        out: &mut Vec<Block>,
+        depth: u32,
+    ) {
+        let index = self.element_index;
+        let mut own = String::new();
+        let mut link_text = String::new();
+        let mut after = Vec::new();
+        self.li_content(
+            node,
+            &mut own,
+            &mut link_text,
+            &mut after,
+            list_depth,
+            depth,
+        );
+        let text = clean(&own);
+        if !text.is_empty() {
+            let link_only = !link_text.trim().is_empty()
+                && clean(&link_text).chars().count() * 10 >= text.chars().count() * 8;
+            let kind = if link_only {
+                BlockKind::Paragraph { text }
+            } else {
+                BlockKind::ListItem {
+                    depth: list_depth,
+                    implicit_marker: marker,
+                    text,
+                }
+            };
+            out.push(Block {
+                kind,
+                prov: Provenance::element(index),
+            });
+        }
+        out.extend(after);
+    }
+
+    fn li_content(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        own: &mut String,
+        links: &mut String,
+        after: &mut Vec<Block>,
+        list_depth: u8,
+        depth: u32,
+    ) {
+        if depth > self.limits.max_depth {
+            self.depth_exceeded = true;
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => own.push_str(t),
+                Node::Element(el) => {
+                    if is_skipped(el) {
+                        continue;
+                    }
+                    match el.name() {
+                        "ul" | "ol" => {
+                            self.element_index += 1;
+                            self.list(
+                                child,
+                                el.name() == "ol",
+                                list_depth.saturating_add(1),
+                                after,
+                                depth + 1,
+                            );
+                        }
+                        "table" => self.block(child, "table", after, depth + 1),
+                        "br" => own.push('\n'),
+                        "a" => {
+                            let mut t = String::new();
+                            self.inline_text(child, &mut t, depth + 1);
+                            own.push_str(&t);
+                            links.push_str(&t);
+                        }
+                        name => {
+                            if is_block(name) && !own.trim().is_empty() && !own.ends_with('\n') {
+                                own.push('\n');
+                            }
+                            self.li_content(child, own, links, after, list_depth, depth + 1);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn table(&mut self, node: NodeRef<'_, Node>, depth: u32) -> Table {
+        let mut rows: Vec<(NodeRef<'_, Node>, bool)> = Vec::new();
+        collect_rows(node, false, &mut rows, 0, self.limits.max_depth);
+        let mut table = Table::default();
+        // Columns still covered by a rowspan from an earlier row: col -> rows left.
+        let mut covered: Vec<u32> = Vec::new();
+        for (tr, in_head) in rows {
+            self.element_index += 1;
+            let mut row = Row::default();
+            let mut col: usize = 0;
+            for cell_node in tr.children() {
+                let Node::Element(ce) = cell_node.value() else {
+                    continue;
+                };
+                if !matches!(ce.name(), "td" | "th") {
+                    continue;
+                }
+                self.element_index += 1;
+                let index = self.element_index;
+                while col < covered.len() && covered[col] > 0 {
+                    col += 1;
+                }
+                let col_span = span(ce.attr("colspan"), 1000);
+                let row_span = span(ce.attr("rowspan"), 65534);
+                let mut blocks = Vec::new();
+                self.flow(cell_node, &mut blocks, depth + 1);
+                let end = col + col_span as usize;
+                if covered.len() < end {
+                    covered.resize(end, 0);
+                }
+                for c in covered.iter_mut().take(end).skip(col) {
+                    *c = row_span;
+                }
+                row.cells.push(Cell {
+                    header: in_head || ce.name() == "th",
+                    col: col as u32,
+                    col_span,
+                    row_span,
+                    blocks,
+                    prov: Provenance::element(index),
+                });
+                col = end;
+            }
+            for c in covered.iter_mut() {
+                *c = c.saturating_sub(1);
+            }
+            table.rows.push(row);
+        }
+        table
+    }
+}
+
+fn span(attr: Option<&str>, max: u32) -> u32 {
+    attr.and_then(|s| s.trim().parse::<u32>().ok())
+        .map(|n| n.clamp(1, max))
+        .unwrap_or(1)
+}
+
+/// The rows of a table, outside nested tables; `true` for rows inside `<thead>`.
+fn collect_rows<'a>(
+    node: NodeRef<'a, Node>,
+    in_head: bool,
+    rows: &mut Vec<(NodeRef<'a, Node>, bool)>,
+    depth: u32,
+    max: u32,
+) {
+    if depth > max {
+        return;
+    }
+    for child in node.children() {
+        let Node::Element(el) = child.value() else {
+            continue;
+        };
+        match el.name() {
+            "tr" => rows.push((child, in_head)),
+            "thead" => collect_rows(child, true, rows, depth + 1, max),
+            "tbody" | "tfoot" => collect_rows(child, in_head, rows, depth + 1, max),
+            _ => {}
+        }
+    }
+}
+
+fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Block>) {
+    let text = clean(inline);
+    inline.clear();
+    if !text.is_empty() {
+        out.push(Block {
+            kind: BlockKind::Paragraph { text },
+            prov: Provenance::element(element.unwrap_or(0)),
+        });
+    }
+}
+
+/// HTML white space collapsed within each line; explicit line breaks kept.
+fn clean(s: &str) -> String {
+    s.split('\n')
+        .map(collapse_html_space)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parses an HTML fragment (such as a table cell of a text file that holds
+/// list markup) into blocks.
+/// Paragraphs that run several bulleted items together on one line
+/// ("○研修を開催 ○会議を開催", as text pasted from a list) are split at each
+/// bullet that repeats the first one after a space.
+pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
+    let html = Html::parse_fragment(fragment);
+    let mut walker = Walker {
+        limits,
+        element_index: 0,
+        depth_exceeded: false,
+        in_cover: false,
+    };
+    let mut out = Vec::new();
+    walker.flow(*html.root_element(), &mut out, 0);
+    let mut split = Vec::with_capacity(out.len());
+    for b in out {
+        match &b.kind {
+            BlockKind::Paragraph { text } if starts_with_bullet(text) => {
+                let bullet = text.chars().next().unwrap_or('○');
+                let pattern = format!(" {bullet}");
+                let mut parts = Vec::new();
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(&pattern) {
+                    parts.push(rest[..i].trim().to_string());
+                    rest = &rest[i + 1..];
+                }
+                parts.push(rest.trim().to_string());
+                for p in parts.into_iter().filter(|p| !p.is_empty()) {
+                    split.push(Block {
+                        kind: BlockKind::Paragraph { text: p },
+                        prov: b.prov.clone(),
+                    });
+                }
+            }
+            _ => split.push(b),
+        }
+    }
+    split
+}
+
+fn starts_with_bullet(t: &str) -> bool {
+    t.starts_with(['○', '◇', '◆', '●', '・', '■'])
+}
+
+#[allow(dead_code)]
+fn encoding_name(enc: &'static Encoding) -> &'static str {
+    enc.name()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(html: &str) -> Vec<BlockKind> {
+        extract(html.as_bytes(), None, &Limits::default())
+            .unwrap()
+            .blocks
+            .into_iter()
+            .map(|b| b.kind)
+            .collect()
+    }
+
+    #[test]
+    fn headings_paragraphs_and_lists() {
+        let b = blocks(
+            "<html><head><title>T</title></head><body><nav><a>ホーム</a></nav><h1>見出し</h1><p>本文<br>二行目</p>\
+             <ul><li>項目A<ul><li>子</li></ul></li><li><a href='x.pdf'>資料.pdf</a></li></ul><ol start=3><li>三</li></ol></body></html>",
+        );
+        assert_eq!(
+            b[0],
+            BlockKind::Heading {
+                level: 1,
+                text: "見出し".into()
+            }
+        );
+        assert_eq!(
+            b[1],
+            BlockKind::Paragraph {
+                text: "本文\n二行目".into()
+            }
+        );
+        assert_eq!(
+            b[2],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: Some("•".into()),
+                text: "項目A".into()
+            }
+        );
+        assert_eq!(
+            b[3],
+            BlockKind::ListItem {
+                depth: 1,
+                implicit_marker: Some("•".into()),
+                text: "子".into()
+            }
+        );
+        assert_eq!(
+            b[4],
+            BlockKind::Paragraph {
+                text: "資料.pdf".into()
+            }
+        );
+        assert_eq!(
+            b[5],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: Some("3.".into()),
+                text: "三".into()
+            }
+        );
+        assert_eq!(b.len(), 6);
+    }
+
+    #[test]
+    fn unmarked_list_has_no_implicit_marker() {
+        let b = blocks("<ul style=\"list-style-type: none\"><li>○研修</li></ul>");
+        assert_eq!(
+            b[0],
+            BlockKind::ListItem {
+                depth: 0,
+                implicit_marker: None,
+                text: "○研修".into()
+            }
+        );
+    }
+
+    #[test]
+    fn table_spans_are_resolved() {
+        let b = blocks(
+            "<table><thead><tr><th rowspan=2>A</th><th colspan=2>B</th></tr><tr><th>B1</th><th>B2</th></tr></thead>\
+             <tr><th rowspan=2>L</th><td>x</td><td>y</td></tr><tr><td>z</td><td></td></tr></table>",
+        );
+        let BlockKind::Table(t) = &b[0] else {
+            panic!("not a table: {b:?}")
+        };
+        assert_eq!(t.rows.len(), 4);
+        assert_eq!(
+            t.rows[1].cells.iter().map(|c| c.col).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            t.rows[3].cells.iter().map(|c| c.col).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert!(t.rows[0].cells[0].header && t.rows[0].cells[0].row_span == 2);
+        assert_eq!(t.rows[2].cells[1].text(), "x");
+    }
+
+    #[test]
+    fn declared_charset_is_used() {
+        let page = "<html><head><meta charset=\"Shift_JIS\"></head><body><p>北海道の取組</p></body></html>";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(page);
+        let doc = extract(&bytes, None, &Limits::default()).unwrap();
+        assert_eq!(
+            doc.blocks[0].kind,
+            BlockKind::Paragraph {
+                text: "北海道の取組".into()
+            }
+        );
+        assert!(doc.warnings.is_empty());
+    }
+
+    #[test]
+    fn wrong_declaration_falls_back_with_a_warning() {
+        let page = "<html><head><meta charset=\"utf-8\"></head><body><p>北海道の地域づくりを支援する取組</p></body></html>";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(page);
+        let doc = extract(&bytes, None, &Limits::default()).unwrap();
+        assert_eq!(
+            doc.blocks[0].kind,
+            BlockKind::Paragraph {
+                text: "北海道の地域づくりを支援する取組".into()
+            }
+        );
+        assert_eq!(doc.warnings.len(), 1);
+    }
+
+    #[test]
+    fn invalid_utf8_declared_as_utf8_is_an_error() {
+        let mut bytes = b"<html><head><meta charset=\"utf-8\"></head><body><p>".to_vec();
+        bytes.extend((0..400).map(|i| if i % 2 == 0 { 0xC3 } else { 0x28 }));
+        bytes.extend_from_slice(b"</p></body></html>");
+        let err = extract(&bytes, None, &Limits::default()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Encoding(_)), "{err}");
+    }
 }

@@ -10,11 +10,19 @@ use crate::model::{Document, Format};
 
 /// Reads `bytes` of a known format. `http_charset` is the charset of an HTTP
 /// `Content-Type` header, which wins over the document's own declaration.
-pub fn extract(format: Format, bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
+pub fn extract(
+    format: Format,
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
     if bytes.len() as u64 > limits.max_input_bytes {
         return Err(Error::new(
             Stage::Extract,
-            ErrorKind::LimitExceeded { what: "input bytes", limit: limits.max_input_bytes },
+            ErrorKind::LimitExceeded {
+                what: "input bytes",
+                limit: limits.max_input_bytes,
+            },
         ));
     }
     match format {

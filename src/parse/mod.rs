@@ -3,7 +3,10 @@
 
 pub mod codes;
 pub mod dates;
+pub mod items;
 pub mod kpis;
+pub mod markers;
+pub mod numerals;
 pub mod owners;
 pub mod quantities;
 
@@ -18,8 +21,50 @@ pub struct Parsed {
     pub kpis: Vec<KpiRecord>,
 }
 
-/// Parses a document read by an extractor. `source` and `sha256` go into the records.
+/// Parses a document whose texts are normalized ([`crate::normalize::document`]).
+/// `source` and `sha256` go into the records.
 pub fn parse(doc: &Document, source: &str, sha256: &str) -> Parsed {
-    let _ = (doc, source, sha256);
-    Parsed::default()
+    let prefix = &sha256[..sha256.len().min(12)];
+    let initiatives = items::find_items(&doc.blocks)
+        .into_iter()
+        .enumerate()
+        .map(|(ordinal, item)| record(item, ordinal, source, prefix))
+        .collect();
+    Parsed {
+        initiatives,
+        kpis: kpis::find_kpis(doc, source),
+    }
+}
+
+fn record(item: items::RawItem, ordinal: usize, source: &str, prefix: &str) -> InitiativeRecord {
+    let periods = dates::find_periods(&item.text);
+    let fiscal_years = dates::fiscal_years(&periods);
+    let mut policy_codes = item.codes;
+    for c in codes::codes_in_text(&item.text) {
+        if !policy_codes.contains(&c) {
+            policy_codes.push(c);
+        }
+    }
+    InitiativeRecord {
+        id: format!("{prefix}-{ordinal}"),
+        source: source.to_string(),
+        ordinal,
+        page: item.page,
+        section: item.section,
+        category: item.category,
+        fields: item
+            .fields
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+        marker: item.marker,
+        quantities: quantities::find_quantities(&item.text),
+        orgs: owners::find_orgs(&item.text),
+        regions: owners::find_regions(&item.text),
+        title: item.title,
+        text: item.text,
+        policy_codes,
+        periods,
+        fiscal_years,
+    }
 }
