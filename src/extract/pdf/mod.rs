@@ -6,6 +6,9 @@
 //! [`layout`] groups the remaining glyphs into lines and orders lines and
 //! tables for reading. Across pages, running headers and footers are dropped
 //! and tables that continue on the next page are joined.
+//!
+//! Debugging: with `TORIKUMI_PDF_DEBUG` set, each page's ruling lines and
+//! table grids go to stderr; `TORIKUMI_PDF_GLYPHS` adds every glyph.
 
 pub mod font;
 mod interp;
