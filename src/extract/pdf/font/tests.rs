@@ -543,3 +543,32 @@ fn standard_14_widths_without_widths_array() {
     let (f, _) = load(&doc, &font);
     assert!((glyphs(&f, b"A")[0].width - 0.667).abs() < 1e-6);
 }
+
+#[test]
+fn predefined_cid_estimates_pick_the_right_widths() {
+    let mut doc = Document::with_version("1.7");
+    // Proportional CIDs 1–95 get 0.3, half-width CIDs 231–325 get 0.5.
+    let w = vec![
+        1.into(),
+        95.into(),
+        300.into(),
+        231.into(),
+        325.into(),
+        500.into(),
+    ];
+    let widths = |enc: &str, doc: &mut Document, bytes: &[u8]| {
+        let mut cf = japan1_cidfont("CIDFontType0");
+        cf.set("W", w.clone());
+        let font = type0(doc, Object::Name(enc.as_bytes().to_vec()), cf, None);
+        let (f, _) = load(doc, &font);
+        glyphs(&f, bytes)
+            .iter()
+            .map(|g| (g.width * 1000.0).round() as i32)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(widths("90msp-RKSJ-H", &mut doc, b"Ab"), [300, 300]);
+    assert_eq!(widths("90ms-RKSJ-H", &mut doc, b"Ab"), [500, 500]);
+    assert_eq!(widths("UniJIS-UCS2-H", &mut doc, b"\x00A"), [300]);
+    assert_eq!(widths("UniJIS-UCS2-HW-H", &mut doc, b"\x00A"), [500]);
+    assert_eq!(widths("EUC-H", &mut doc, b"A\xa4\xa2"), [500, 1000]);
+}
