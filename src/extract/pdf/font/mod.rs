@@ -119,6 +119,9 @@ pub struct Font {
     default_vadvance: f32,
     /// Standard 14 font widths by character, for simple fonts without /Widths.
     std14: Option<&'static [(u16, u16)]>,
+    /// Ascent and descent in text space per unit font size.
+    ascent: f32,
+    descent: f32,
     /// Glyph space → text space scale for widths (0.001, or the Type 3 FontMatrix).
     width_scale: f32,
     type3_matrix: Option<[f32; 6]>,
@@ -263,6 +266,8 @@ impl Font {
             width_scale: 0.001,
             type3_matrix: None,
             std14: None,
+            ascent: 0.88,
+            descent: -0.12,
         };
 
         // ToUnicode first; a broken one is dropped with a warning. A name
@@ -335,6 +340,8 @@ impl Font {
                 0.001
             };
         }
+
+        self.set_vmetrics(doc, desc);
 
         // Widths.
         self.first_char = get_num(doc, font, b"FirstChar")
@@ -545,6 +552,7 @@ impl Font {
             self.cid_text = CidText::Japan1;
         }
         let desc = get_dict(doc, cidfont, b"FontDescriptor");
+        self.set_vmetrics(doc, desc);
         let ff2 = desc.and_then(|d| d.get(b"FontFile2").ok());
         let is_type2 = get_name(doc, cidfont, b"Subtype") == Some(b"CIDFontType2");
         if self.to_unicode.is_none()
@@ -586,6 +594,28 @@ impl Font {
                 self.base_font,
                 String::from_utf8_lossy(&ordering)
             ));
+        }
+    }
+
+    /// Ascent and descent from the font descriptor (glyph space / 1000),
+    /// when plausible; Type 3 fonts scale by their matrix.
+    fn set_vmetrics(&mut self, doc: &Document, desc: Option<&Dictionary>) {
+        let Some(d) = desc else { return };
+        let scale = if self.kind == FontKind::Type3 {
+            self.width_scale.abs()
+        } else {
+            0.001
+        };
+        let a = get_num(doc, d, b"Ascent").map(|v| v * scale);
+        let de = get_num(doc, d, b"Descent").map(|v| v * scale);
+        if let Some(a) = a.filter(|a| *a > 0.0 && *a <= 3.0) {
+            self.ascent = a;
+        }
+        if let Some(de) = de
+            .map(|v| if v > 0.0 { -v } else { v })
+            .filter(|v| *v < 0.0 && *v >= -3.0)
+        {
+            self.descent = de;
         }
     }
 
@@ -739,6 +769,18 @@ impl Font {
     /// The /BaseFont name (Shift_JIS names decoded).
     pub fn base_font(&self) -> &str {
         &self.base_font
+    }
+
+    /// Ascent above the baseline in text space per unit font size, from the
+    /// font descriptor (0.88 when missing or implausible).
+    pub fn ascent(&self) -> f32 {
+        self.ascent
+    }
+
+    /// Descent below the baseline (negative) in text space per unit font size
+    /// (-0.12 when missing or implausible).
+    pub fn descent(&self) -> f32 {
+        self.descent
     }
 
     /// True when a ToUnicode CMap is in use.

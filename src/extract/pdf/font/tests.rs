@@ -572,3 +572,23 @@ fn predefined_cid_estimates_pick_the_right_widths() {
     assert_eq!(widths("UniJIS-UCS2-HW-H", &mut doc, b"\x00A"), [500]);
     assert_eq!(widths("EUC-H", &mut doc, b"A\xa4\xa2"), [500, 1000]);
 }
+
+#[test]
+fn ascent_and_descent_from_descriptor() {
+    let mut doc = Document::with_version("1.7");
+    let fd = doc
+        .add_object(dictionary! { "Type" => "FontDescriptor", "Ascent" => 859, "Descent" => -137 });
+    let font = dictionary! { "Subtype" => "TrueType", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.859).abs() < 1e-6 && (f.descent() + 0.137).abs() < 1e-6);
+    let mut cf = japan1_cidfont("CIDFontType2");
+    cf.set("FontDescriptor", Object::Reference(fd));
+    let font = type0(&mut doc, "Identity-H".into(), cf, None);
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.859).abs() < 1e-6);
+    // Missing or absurd values fall back to defaults.
+    let fd = doc.add_object(dictionary! { "Ascent" => 1.0e9, "Descent" => 0 });
+    let font = dictionary! { "Subtype" => "Type1", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.88).abs() < 1e-6 && (f.descent() + 0.12).abs() < 1e-6);
+}
