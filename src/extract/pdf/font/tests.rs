@@ -592,3 +592,40 @@ fn ascent_and_descent_from_descriptor() {
     let (f, _) = load(&doc, &font);
     assert!((f.ascent() - 0.88).abs() < 1e-6 && (f.descent() + 0.12).abs() < 1e-6);
 }
+
+/// A TrueType file whose only table is a cmap with one (3,10) subtable.
+fn sfnt_with_subtable(sub: &[u8]) -> Vec<u8> {
+    let mut cmap = vec![0, 0, 0, 1, 0, 3, 0, 10, 0, 0, 0, 12];
+    cmap.extend_from_slice(sub);
+    let mut f = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+    f.extend_from_slice(b"cmap");
+    f.extend_from_slice(&0u32.to_be_bytes());
+    f.extend_from_slice(&28u32.to_be_bytes());
+    f.extend_from_slice(&(cmap.len() as u32).to_be_bytes());
+    f.extend_from_slice(&cmap);
+    f
+}
+
+#[test]
+fn hostile_format12_cmap_is_bounded() {
+    // A group claiming almost 2^32 codes after a real entry beyond the BMP.
+    let mut sub = Vec::new();
+    let groups: [(u32, u32, u32); 3] =
+        [(0x1, 0x1, 3), (0x20BB7, 0x20BB7, 4), (0x30000, u32::MAX, 5)];
+    sub.extend_from_slice(&12u16.to_be_bytes());
+    sub.extend_from_slice(&0u16.to_be_bytes());
+    sub.extend_from_slice(&((16 + 12 * groups.len()) as u32).to_be_bytes());
+    sub.extend_from_slice(&0u32.to_be_bytes());
+    sub.extend_from_slice(&(groups.len() as u32).to_be_bytes());
+    for (a, b, g) in groups {
+        for v in [a, b, g] {
+            sub.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    let started = std::time::Instant::now();
+    let rev = truetype::reverse_cmap(&sfnt_with_subtable(&sub));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let rev = rev.unwrap();
+    assert_eq!(rev.get(&4).map(String::as_str), Some("\u{20BB7}"));
+    assert_eq!(rev.get(&3), None); // a control character means nothing
+}
