@@ -450,13 +450,14 @@ impl Font {
         // An embedded TrueType program: its (3,0)/(1,0) cmap says which glyph
         // a code draws; the (3,1) cmap, if any, says what it means. That wins
         // for symbolic fonts and fonts without encoding, and fills the codes
-        // the encoding leaves empty in the others (ToUnicode still comes first).
+        // the encoding leaves empty in the others when there is no ToUnicode.
+        let wins = !has_encoding || symbolic;
         if subtype == b"TrueType"
+            && (wins || self.to_unicode.is_none())
             && let Some(ff) = desc.and_then(|d| d.get(b"FontFile2").ok())
             && let Some(data) = stream_bytes(doc, ff, stream_limit, "FontFile2", warnings)
             && let Some(t) = truetype::simple_codes_to_text(&data)
         {
-            let wins = !has_encoding || symbolic;
             for (c, s) in t.into_iter().enumerate() {
                 if s.is_some() && (wins || table[c].is_none()) {
                     table[c] = s;

@@ -75,6 +75,12 @@ pub fn reverse_cmap(data: &[u8]) -> Option<HashMap<u16, String>> {
 /// (glyph → text). Without a Unicode subtable, (1,0) codes are Mac Roman.
 pub fn simple_codes_to_text(data: &[u8]) -> Option<Vec<Option<String>>> {
     let t = cmap_table(data)?;
+    let has_code_table = t.subtables.into_iter().take(MAX_SUBTABLES).any(|s| {
+        s.encoding_id == 0 && matches!(s.platform_id, PlatformId::Windows | PlatformId::Macintosh)
+    });
+    if !has_code_table {
+        return None;
+    }
     let rev = reverse_of(&t);
     let mut out = vec![None; 256];
     for sub in t.subtables.into_iter().take(MAX_SUBTABLES) {
