@@ -586,6 +586,16 @@ impl Font {
                 }
             }
         }
+        // An embedded TrueType program addressed without a CIDToGIDMap stream
+        // has glyph ids for CIDs, whatever its CIDSystemInfo says: reading
+        // them as Adobe-Japan1 would invent characters for codes the
+        // ToUnicode leaves out. Without ToUnicode or cmap it stays the last resort.
+        let gid_cids = is_type2
+            && ff2.is_some()
+            && !matches!(get(doc, cidfont, b"CIDToGIDMap"), Some(Object::Stream(_)));
+        if gid_cids && self.to_unicode.is_some() && matches!(self.cid_text, CidText::Japan1) {
+            self.cid_text = CidText::None;
+        }
         if self.to_unicode.is_none()
             && matches!(self.cid_text, CidText::None)
             && self.tt_reverse.is_none()

@@ -629,3 +629,23 @@ fn hostile_format12_cmap_is_bounded() {
     assert_eq!(rev.get(&4).map(String::as_str), Some("\u{20BB7}"));
     assert_eq!(rev.get(&3), None); // a control character means nothing
 }
+
+#[test]
+fn embedded_truetype_cids_are_not_read_as_japan1() {
+    let mut doc = Document::with_version("1.7");
+    let ff = stream(&mut doc, &tiny_truetype(&[(0x65E5, 5)]));
+    let fd = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile2" => ff });
+    let mut cf = japan1_cidfont("CIDFontType2");
+    cf.set("FontDescriptor", Object::Reference(fd));
+    cf.set("CIDToGIDMap", "Identity");
+    let tu = b"1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0005> <65E5> endbfchar";
+    let font = type0(&mut doc, "Identity-H".into(), cf.clone(), Some(tu));
+    let (f, _) = load(&doc, &font);
+    // CID 843 would be あ in Adobe-Japan1, but here it is a glyph id the ToUnicode omits.
+    assert_eq!(text(&f, b"\x00\x05\x03\x4b"), "日");
+    // Without an embedded program the CIDs are Adobe-Japan1.
+    cf.remove(b"FontDescriptor");
+    let font = type0(&mut doc, "Identity-H".into(), cf, Some(tu));
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"\x00\x05\x03\x4b"), "日あ");
+}
