@@ -124,7 +124,12 @@ fn run_content(
                     if std::env::var_os("PDF_FONTS_WIDTHS").is_some() {
                         let w: Vec<String> = glyphs
                             .iter()
-                            .map(|g| format!("{:x}:{}={:.3}/{:.3}", g.code, g.text, g.width, g.vertical_advance))
+                            .map(|g| {
+                                format!(
+                                    "{:x}:{}={:.3}/{:.3}",
+                                    g.code, g.text, g.width, g.vertical_advance
+                                )
+                            })
                             .collect();
                         eprintln!(
                             "WIDTHS {:?} {} {}",
