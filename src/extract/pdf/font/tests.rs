@@ -649,3 +649,76 @@ fn embedded_truetype_cids_are_not_read_as_japan1() {
     let (f, _) = load(&doc, &font);
     assert_eq!(text(&f, b"\x00\x05\x03\x4b"), "日あ");
 }
+
+#[test]
+fn whole_document_round_trip_through_page_fonts() {
+    // A one-page PDF written to bytes, read back, and decoded the way the
+    // content-stream interpreter does: page fonts by resource name, Tf, Tj/TJ.
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let f1 = type0(
+        &mut doc,
+        "90ms-RKSJ-H".into(),
+        japan1_cidfont("CIDFontType0"),
+        None,
+    );
+    let f1 = doc.add_object(f1);
+    let tu = stream(&mut doc, TO_UNICODE);
+    let cid = doc.add_object(japan1_cidfont("CIDFontType2"));
+    let f2 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => Object::Name(b"\x82\x6c\x82\x72\x96\xbe\x92\xa9".to_vec()),
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu,
+    });
+    let content =
+        b"BT /F1 12 Tf (\x93\xfa\x96\x7b) Tj /F2 12 Tf [<00050010> -120 <0009>] TJ ET".to_vec();
+    let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id), "Contents" => Object::Reference(content_id),
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => Object::Reference(f1), "F2" => Object::Reference(f2) } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }));
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(catalog));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+
+    let doc = Document::load_mem(&bytes).unwrap();
+    let (_, page_id) = doc.get_pages().into_iter().next().unwrap();
+    let fonts = doc.get_page_fonts(page_id).unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page_id)).unwrap();
+    let mut current: Option<Font> = None;
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                let name = op.operands[0].as_name().unwrap();
+                current = Some(Font::load(
+                    &doc,
+                    fonts[name],
+                    &Limits::default(),
+                    &mut warnings,
+                ));
+            }
+            "Tj" | "TJ" => {
+                let f = current.as_ref().unwrap();
+                let strings: Vec<&[u8]> = match &op.operands[0] {
+                    Object::String(s, _) => vec![s],
+                    Object::Array(a) => a.iter().filter_map(|o| o.as_str().ok()).collect(),
+                    _ => vec![],
+                };
+                for s in strings {
+                    f.decode(s, &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        out.iter().map(|g| g.text.as_str()).collect::<String>(),
+        "日本日あ\u{20BB7}"
+    );
+}
