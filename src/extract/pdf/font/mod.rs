@@ -12,6 +12,16 @@
 //! 5. for Adobe-Japan1 CID fonts, the bundled CID → Unicode table.
 //!
 //! Unknown glyphs decode to empty text; the caller counts them.
+//!
+//! Widths come from `/Widths` + `/FirstChar` (simple fonts; standard 14
+//! metrics when absent), `/W` + `/DW` and `/W2` + `/DW2` (CID fonts; for
+//! predefined CMaps the CID is estimated, see `predefined`), and for Type 3
+//! fonts through the FontMatrix.
+//!
+//! `Font::load` may parse CMaps and read the embedded font program; load a
+//! font once per font dictionary (object id) of a document and reuse it. A
+//! `Font` is `Send + Sync`; cloning shares its large tables (CMaps, cmap
+//! reversals) and copies the small ones.
 
 #[rustfmt::skip]
 mod adobe_japan1;

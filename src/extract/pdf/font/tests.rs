@@ -722,3 +722,9 @@ fn whole_document_round_trip_through_page_fonts() {
         "日本日あ\u{20BB7}"
     );
 }
+
+#[test]
+fn font_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Font>();
+}
