@@ -65,7 +65,7 @@ const LEVEL_SQUARE: u32 = 20;
 
 /// Finds the initiatives of a document whose block texts are normalized.
 pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
-    let units = units(blocks);
+    let units = units(blocks, false);
     let mut flow = Flow::default();
     flow.run(&units, &[]);
     flow.finish_item();
@@ -73,7 +73,9 @@ pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
 }
 
 /// Blocks → logical lines, joining text/PDF lines broken by the layout.
-fn units(blocks: &[Block]) -> Vec<Unit<'_>> {
+/// `in_cell`: the blocks are one table cell's lines, which run on across a
+/// page break and may wrap before a 【…】 label.
+fn units(blocks: &[Block], in_cell: bool) -> Vec<Unit<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
@@ -129,7 +131,7 @@ fn units(blocks: &[Block]) -> Vec<Unit<'_>> {
                 while i + 1 < blocks.len() && matches!(blocks[i + 1].kind, BlockKind::Line { .. }) {
                     i += 1;
                 }
-                for (text, page) in join_broken_lines(&blocks[start..=i]) {
+                for (text, page) in join_broken_lines(&blocks[start..=i], in_cell) {
                     out.push(Unit::Text {
                         text,
                         li: None,
@@ -156,7 +158,7 @@ fn one_line(s: &str) -> String {
 /// column a line apart), the previous line runs to the full width of its
 /// neighbours and does not end a sentence, and the next line starts no item,
 /// heading or bracket.
-fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
+fn join_broken_lines(lines: &[Block], in_cell: bool) -> Vec<(String, Option<u32>)> {
     let texts: Vec<&str> = lines
         .iter()
         .map(|b| b.kind.text().unwrap_or("").trim())
@@ -174,10 +176,11 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                 (Some(a), Some(c), _, _) => c == a + 1,
                 (_, _, Some(pa), Some(pb)) => {
                     let h = (pa.y1 - pa.y0).max(1.0);
-                    prev.prov.page == b.prov.page
-                        && pa.y0 - pb.y1 < h * 1.2
-                        && pb.y1 <= pa.y1
-                        && (pb.x0 - pa.x0).abs() < h * 3.0
+                    (in_cell && prev.prov.page != b.prov.page)
+                        || (prev.prov.page == b.prov.page
+                            && pa.y0 - pb.y1 < h * 1.2
+                            && pb.y1 <= pa.y1
+                            && (pb.x0 - pa.x0).abs() < h * 3.0)
                 }
                 _ => false,
             };
@@ -191,7 +194,13 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                         .filter(|bb| (bb.x0 - pa.x0).abs() < (pa.y1 - pa.y0).max(1.0) * 4.0)
                         .map(|bb| bb.x1)
                         .fold(f32::MIN, f32::max);
-                    pa.x1 >= right - (pa.y1 - pa.y0).max(1.0) * 1.6
+                    // A long 【…】 label or (R5.5~R5.7) moves to the next line whole,
+                    // leaving room: in a cell, a line over 60% full still continues.
+                    if in_cell && t.starts_with(['【', '(', '「', '『']) {
+                        pa.x1 - pa.x0 >= (right - pa.x0) * 0.6
+                    } else {
+                        pa.x1 >= right - (pa.y1 - pa.y0).max(1.0) * 1.6
+                    }
                 }
                 _ => {
                     let lo = i.saturating_sub(8);
@@ -214,7 +223,7 @@ fn join_broken_lines(lines: &[Block]) -> Vec<(String, Option<u32>)> {
                 && !prev_text.ends_with('。')
                 && markers::marker(t).is_none()
                 && !markers::is_note(t)
-                && !t.starts_with('【')
+                && (!t.starts_with('【') || (in_cell && !markers::is_bracket_line_note(t)))
                 && markers::numbered_heading_level(t).is_none()
         };
         if continues {
@@ -536,7 +545,7 @@ impl Flow {
                     category,
                     codes: codes.clone(),
                 };
-                let cell_units = units(&cell.blocks);
+                let cell_units = units(&cell.blocks, true);
                 let cell_page = cell.prov.page.or(page);
                 let cell_units: Vec<Unit<'_>> = cell_units
                     .into_iter()
