@@ -147,6 +147,19 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+impl Table {
+    /// Number of columns: the furthest right any cell reaches, capped at 512
+    /// (a hostile `colspan` must not make callers allocate without bound).
+    pub fn column_count(&self) -> usize {
+        self.rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.col.saturating_add(c.col_span.max(1)) as usize))
+            .max()
+            .unwrap_or(0)
+            .min(512)
+    }
+}
+
 /// One table row.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Row {

@@ -696,13 +696,7 @@ struct Grid<'a> {
 
 impl<'a> Grid<'a> {
     fn new(table: &'a Table) -> Self {
-        let ncols = table
-            .rows
-            .iter()
-            .flat_map(|r| r.cells.iter().map(|c| (c.col + c.col_span.max(1)) as usize))
-            .max()
-            .unwrap_or(0)
-            .min(512);
+        let ncols = table.column_count();
         let mut rows: Vec<Vec<Option<(&Cell, bool)>>> = vec![vec![None; ncols]; table.rows.len()];
         for (r, row) in table.rows.iter().enumerate() {
             for cell in &row.cells {
