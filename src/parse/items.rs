@@ -62,14 +62,47 @@ struct LiInfo {
 /// Heading levels of printed titles sit below HTML's h1–h6.
 const LEVEL_BRACKET: u32 = 19;
 const LEVEL_SQUARE: u32 = 20;
+/// A sheet's title sits below the document's title (h1–h6) and above 第1章.
+const LEVEL_SHEET: u32 = 7;
+
+/// The title line of a form or check sheet: short, no sentence, ends with 票
+/// (点検票, 調査票), 様式, 調書 or シート.
+fn is_sheet_title(text: &str) -> bool {
+    text.chars().count() <= 50
+        && !text.contains('。')
+        && ["票", "様式", "調書", "シート"]
+            .iter()
+            .any(|e| text.ends_with(e))
+}
 
 /// Finds the initiatives of a document whose block texts are normalized.
 pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
-    let units = units(blocks, false);
+    let blocks = without_cover_lines(blocks);
+    let units = units(&blocks, false);
     let mut flow = Flow::default();
     flow.run(&units, &[]);
     flow.finish_item();
     flow.items
+}
+
+/// A PDF cover page printed only in large type (title, edition, date, issuer)
+/// gives its first line as the document's heading; the others are not
+/// headings of what follows.
+fn without_cover_lines(blocks: &[Block]) -> Vec<Block> {
+    let first_page: Vec<usize> = (0..blocks.len())
+        .filter(|&i| blocks[i].prov.page == Some(1))
+        .collect();
+    let cover = first_page.len() >= 2
+        && first_page
+            .iter()
+            .all(|&i| matches!(blocks[i].kind, BlockKind::Heading { .. }))
+        && blocks.iter().any(|b| b.prov.page.is_some_and(|p| p > 1));
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !cover || !first_page[1..].contains(i))
+        .map(|(_, b)| b.clone())
+        .collect()
 }
 
 /// Blocks → logical lines, joining text/PDF lines broken by the layout.
@@ -534,6 +567,12 @@ impl Flow {
         }
         if let Some(level) = markers::phrase_heading_level(text) {
             self.push_heading(level, text.to_string());
+            return;
+        }
+        // "…進捗状況等点検票" over a table: a sheet of its own, right below the
+        // document's title.
+        if is_sheet_title(text) && matches!(next.first(), Some(Unit::Table { .. })) {
+            self.push_heading(LEVEL_SHEET, text.to_string());
             return;
         }
         if let Some(level) = markers::numbered_heading_level(text) {
@@ -1436,6 +1475,49 @@ mod tests {
             line("○安定した経営を図ります。"),
         ];
         assert_eq!(titles(&find_items(&blocks)), ["安定した経営を図ります。"]);
+    }
+
+    #[test]
+    fn cover_lines_and_sheet_titles() {
+        let h = |t: &str, level: u8, page: u32| Block {
+            kind: BlockKind::Heading {
+                level,
+                text: t.into(),
+            },
+            prov: Provenance {
+                page: Some(page),
+                ..Provenance::default()
+            },
+        };
+        let on = |t: &str, page: u32| Block {
+            prov: Provenance {
+                page: Some(page),
+                ..Provenance::default()
+            },
+            ..line(t)
+        };
+        let blocks = [
+            h("村特定事業主行動計画", 1, 1),
+            h("第2次", 2, 1),
+            h("音威子府村教育委員会", 3, 1),
+            on("第2章 具体的な内容", 2),
+            on("○研修を行います。", 2),
+            on("行動計画 進捗状況等点検票", 3),
+            table(&[
+                (&["目 標", "進捗状況等"], true),
+                (&["①研修を行います。", ""], false),
+            ]),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].section,
+            ["村特定事業主行動計画", "第2章 具体的な内容"]
+        );
+        assert_eq!(
+            items[1].section,
+            ["村特定事業主行動計画", "行動計画 進捗状況等点検票"]
+        );
     }
 
     #[test]
