@@ -62,14 +62,47 @@ struct LiInfo {
 /// Heading levels of printed titles sit below HTML's h1–h6.
 const LEVEL_BRACKET: u32 = 19;
 const LEVEL_SQUARE: u32 = 20;
+/// A sheet's title sits below the document's title (h1–h6) and above 第1章.
+const LEVEL_SHEET: u32 = 7;
+
+/// The title line of a form or check sheet: short, no sentence, ends with 票
+/// (点検票, 調査票), 様式, 調書 or シート.
+fn is_sheet_title(text: &str) -> bool {
+    text.chars().count() <= 50
+        && !text.contains('。')
+        && ["票", "様式", "調書", "シート"]
+            .iter()
+            .any(|e| text.ends_with(e))
+}
 
 /// Finds the initiatives of a document whose block texts are normalized.
 pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
-    let units = units(blocks, false);
+    let blocks = without_cover_lines(blocks);
+    let units = units(&blocks, false);
     let mut flow = Flow::default();
     flow.run(&units, &[]);
     flow.finish_item();
     flow.items
+}
+
+/// A PDF cover page printed only in large type (title, edition, date, issuer)
+/// gives its first line as the document's heading; the others are not
+/// headings of what follows.
+fn without_cover_lines(blocks: &[Block]) -> Vec<Block> {
+    let first_page: Vec<usize> = (0..blocks.len())
+        .filter(|&i| blocks[i].prov.page == Some(1))
+        .collect();
+    let cover = first_page.len() >= 2
+        && first_page
+            .iter()
+            .all(|&i| matches!(blocks[i].kind, BlockKind::Heading { .. }))
+        && blocks.iter().any(|b| b.prov.page.is_some_and(|p| p > 1));
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !cover || !first_page[1..].contains(i))
+        .map(|(_, b)| b.clone())
+        .collect()
 }
 
 /// Blocks → logical lines, joining text/PDF lines broken by the layout.
@@ -266,7 +299,80 @@ fn is_problem_heading(h: &str) -> bool {
         || h.contains("期待される効果")
 }
 
+/// Headings of parts that describe rather than act: purpose, background,
+/// plan period, present state, analysis, projections, outlooks, explanations
+/// and tables of contents. Their ○ paragraphs are not initiatives.
+fn is_non_action_heading(h: &str) -> bool {
+    let h: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    if ends_with_approach(&h) {
+        return true;
+    }
+    const WORDS: [&str; 17] = [
+        "趣旨",
+        "背景",
+        "目的",
+        "計画期間",
+        "対象期間",
+        "現状",
+        "現況",
+        "分析",
+        "見通し",
+        "推計",
+        "シミュレーション",
+        "展望",
+        "ビジョン",
+        "位置づけ",
+        "説明",
+        "目次",
+        "概要",
+    ];
+    WORDS.iter().any(|w| h.contains(w))
+}
+
+/// A heading whose head noun is 考え方 ("…取り組みの考え方") states a way of
+/// thinking, even when it names actions; "…の考え方・検討状況" ends elsewhere.
+fn ends_with_approach(h: &str) -> bool {
+    h.trim_end_matches(|c: char| "】])".contains(c))
+        .ends_with("考え方")
+}
+
+/// Headings that announce actions; they win over a describing heading around them
+/// ("[将来展望を実現するために]" inside "人口の将来展望", "…取組の概要").
+fn is_action_heading(h: &str) -> bool {
+    [
+        "取組",
+        "取り組み",
+        "施策",
+        "対策",
+        "実現するために",
+        "推進",
+        "方針",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+}
+
 impl Flow {
+    /// Whether the innermost heading that says anything about its part says it
+    /// describes rather than acts.
+    fn in_non_action_section(&self, extra: &[String]) -> bool {
+        let path: Vec<&str> = self
+            .headings
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain(extra.iter().map(String::as_str))
+            .collect();
+        for h in path.iter().rev() {
+            if is_action_heading(h) && !ends_with_approach(h) {
+                return false;
+            }
+            if is_non_action_heading(h) {
+                return true;
+            }
+        }
+        false
+    }
+
     fn section(&self, extra: &[String]) -> Vec<String> {
         self.headings
             .iter()
@@ -293,7 +399,9 @@ impl Flow {
     }
 
     fn finish_item(&mut self) {
-        if let Some(open) = self.open.take() {
+        if let Some(open) = self.open.take()
+            && !markers::is_form_instruction(&open.item.text)
+        {
             self.items.push(open.item);
         }
     }
@@ -312,6 +420,12 @@ impl Flow {
         }
         let title = m.rest.trim().to_string();
         if title.is_empty() {
+            return;
+        }
+        // A web page's • list of sentences under 趣旨 states the activity itself;
+        // short • lines there are figure legends.
+        let list_sentence = marker == "•" && title.chars().count() >= 20;
+        if !list_sentence && self.in_non_action_section(extra) {
             return;
         }
         // A ■ line that is an item (nothing deeper follows it) ranks with ◆ ○:
@@ -373,6 +487,10 @@ impl Flow {
         if self.kpi_block {
             return;
         }
+        if li.is_none() && markers::is_toc_line(text) {
+            self.finish_item();
+            return;
+        }
         // Continuation lines of one <li>.
         if let Some(LiInfo { depth: u8::MAX, .. }) = li {
             self.append(text);
@@ -414,6 +532,17 @@ impl Flow {
                 self.push_heading(13, text.to_string());
                 return;
             }
+            // "○他会計繰入金" over "(単位:千円)" and a table: the table's caption.
+            if m.rank == 1 && is_caption_over_unit_table(text, next) {
+                self.finish_item();
+                return;
+            }
+            // "(1)…" or "①…" over a table (notes between) titles the table.
+            if m.rank == 2 && is_title_over_table(text, next) {
+                let level = if m.marker.starts_with('(') { 13 } else { 14 };
+                self.push_heading(level, text.to_string());
+                return;
+            }
             // "○ラウンドテーブルミーティング" over a paragraph and numbered titles heads them.
             if matches!(m.marker, "○" | "●") && is_bullet_title(text, next) {
                 self.push_heading(11, text.to_string());
@@ -440,6 +569,12 @@ impl Flow {
             self.push_heading(level, text.to_string());
             return;
         }
+        // "…進捗状況等点検票" over a table: a sheet of its own, right below the
+        // document's title.
+        if is_sheet_title(text) && matches!(next.first(), Some(Unit::Table { .. })) {
+            self.push_heading(LEVEL_SHEET, text.to_string());
+            return;
+        }
         if let Some(level) = markers::numbered_heading_level(text) {
             self.push_heading(level, text.to_string());
             return;
@@ -450,6 +585,11 @@ impl Flow {
             && !looks_like_result_label(text)
         {
             self.push_heading(LEVEL_BRACKET, text.to_string());
+            return;
+        }
+        // How to fill in a form: neither an item nor part of one.
+        if markers::is_form_instruction(text) {
+            self.finish_item();
             return;
         }
         // A plain line: part of an open ◆/○ item, else a paragraph.
@@ -471,7 +611,10 @@ impl Flow {
         let has_items = grid.item_columns(header_rows);
         if !has_items.is_empty() {
             self.finish_item();
-            self.item_cells(&grid, header_rows, &has_items, page, extra);
+            match grid.list_column(header_rows, &has_items) {
+                Some(col) => self.list_rows(&grid, header_rows, col, page, extra),
+                None => self.item_cells(&grid, header_rows, &has_items, page, extra),
+            }
             return;
         }
         if header_rows > 0
@@ -480,6 +623,11 @@ impl Flow {
         {
             self.finish_item();
             self.project_rows(&grid, header_rows, main, page, extra);
+            return;
+        }
+        if let Some(col) = grid.list_column(header_rows, &[]) {
+            self.finish_item();
+            self.list_rows(&grid, header_rows, col, page, extra);
             return;
         }
         // A table inside an item (a small list of figures): part of its text.
@@ -497,6 +645,132 @@ impl Flow {
             }
         } else {
             self.finish_item();
+            if grid.is_form() {
+                self.form_rows(&grid, page, extra);
+            }
+        }
+    }
+
+    /// A list laid out as a table (目標 | 推進者): one initiative per row, the
+    /// item column's cell as its text, the other cells as fields. Rows holding
+    /// only a numbered title ("1、…", "(1)…") group the rows below them.
+    fn list_rows(
+        &mut self,
+        grid: &Grid<'_>,
+        header_rows: usize,
+        col: usize,
+        page: Option<u32>,
+        extra: &[String],
+    ) {
+        let saved = self.headings.clone();
+        let base = self.headings.len();
+        for r in header_rows..grid.rows.len() {
+            let Some(cell) = grid.origin_cell(r, col) else {
+                continue;
+            };
+            let text = one_line(&cell.text());
+            if text.is_empty() || says_nothing(&text) {
+                continue;
+            }
+            let mut fields = Vec::new();
+            for c in (0..grid.ncols).filter(|&c| c != col) {
+                let Some(other) = grid.origin_cell(r, c) else {
+                    continue;
+                };
+                let value = field_value(&other.text());
+                if value.is_empty() {
+                    continue;
+                }
+                let key = grid
+                    .column_header(header_rows, c)
+                    .map(|h| h.chars().filter(|c| !c.is_whitespace()).collect())
+                    .unwrap_or_default();
+                fields.push((key, value));
+            }
+            if fields.is_empty()
+                && !text.contains('。')
+                && let Some(level) = markers::numbered_heading_level(&text)
+            {
+                // Group rows stay inside the table: levels sit below the headings
+                // around it.
+                while self.headings.len() > base
+                    && self.headings.last().is_some_and(|(l, _)| *l >= level)
+                {
+                    self.headings.pop();
+                }
+                self.headings.push((level, text));
+                continue;
+            }
+            if self.in_problem_section(extra) || self.in_non_action_section(extra) {
+                continue;
+            }
+            let m = markers::marker(&text);
+            // A "(2)…" goal row ends the "(1)…" group row before it.
+            if m.as_ref().is_some_and(|m| m.marker.starts_with('(')) {
+                while self.headings.len() > base
+                    && self.headings.last().is_some_and(|(l, _)| *l >= 13)
+                {
+                    self.headings.pop();
+                }
+            }
+            let (marker, body) = match &m {
+                Some(m) => (m.marker.to_string(), m.rest.trim().to_string()),
+                None => (String::new(), text.clone()),
+            };
+            // "(1)女性採用比率の向上" over its goal in one cell: the first line titles it.
+            let first_line = cell.text().lines().next().unwrap_or("").trim().to_string();
+            let title = match &m {
+                Some(m)
+                    if m.marker.starts_with('(')
+                        && first_line.len() < text.len()
+                        && !first_line.contains('。') =>
+                {
+                    markers::marker(&first_line)
+                        .map(|f| f.rest.trim().to_string())
+                        .unwrap_or_else(|| body.clone())
+                }
+                _ => body.clone(),
+            };
+            self.items.push(RawItem {
+                page: cell.prov.page.or(page),
+                section: self.section(extra),
+                category: None,
+                fields,
+                marker,
+                title,
+                text: body,
+                codes: Vec::new(),
+            });
+        }
+        self.headings = saved;
+    }
+
+    /// A form of label | content rows: one initiative per row whose content
+    /// states something, the label as its category.
+    fn form_rows(&mut self, grid: &Grid<'_>, page: Option<u32>, extra: &[String]) {
+        if self.in_problem_section(extra) || self.in_non_action_section(extra) {
+            return;
+        }
+        for r in 0..grid.rows.len() {
+            let (Some(label), Some(content)) = (grid.origin_cell(r, 0), grid.origin_cell(r, 1))
+            else {
+                continue;
+            };
+            let text = one_line(&content.text());
+            if text.is_empty() || says_nothing(&text) || markers::is_form_instruction(&text) {
+                continue;
+            }
+            let category = one_line(&label.text());
+            self.items.push(RawItem {
+                page: content.prov.page.or(page),
+                section: self.section(extra),
+                category: (!category.is_empty()).then_some(category),
+                fields: Vec::new(),
+                marker: String::new(),
+                title: text.clone(),
+                text,
+                codes: Vec::new(),
+            });
         }
     }
 
@@ -593,11 +867,10 @@ impl Flow {
                 continue;
             };
             let title = one_line(&cell.text());
-            if title.is_empty() || matches!(title.as_str(), "なし" | "該当なし" | "-" | "―" | "ー")
-            {
+            if title.is_empty() || says_nothing(&title) {
                 continue;
             }
-            if self.in_problem_section(extra) {
+            if self.in_problem_section(extra) || self.in_non_action_section(extra) {
                 continue;
             }
             let (outer, category) = split_labels(&row_labels);
@@ -866,6 +1139,66 @@ impl<'a> Grid<'a> {
         None
     }
 
+    /// The item column of a list laid out as a table: the only item column, the
+    /// first one, under a header, beside other columns, and no cell holds
+    /// more than one item.
+    fn list_column(&self, header_rows: usize, item_cols: &[usize]) -> Option<usize> {
+        if header_rows == 0 || self.ncols < 2 {
+            return None;
+        }
+        let body = || (header_rows..self.rows.len()).filter_map(|r| self.origin_cell(r, 0));
+        // Without bullets, every cell of the first column must be a sentence.
+        let sentences = item_cols.is_empty()
+            && body().any(|c| !c.text().trim().is_empty())
+            && body().all(|c| {
+                let t = one_line(&c.text());
+                t.is_empty() || t.ends_with('。')
+            });
+        if item_cols != [0] && !sentences {
+            return None;
+        }
+        let one_item_per_cell = (header_rows..self.rows.len())
+            .filter_map(|r| self.origin_cell(r, 0))
+            .all(|cell| {
+                let text = cell.text();
+                let lines: Vec<&str> = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                lines.iter().skip(1).all(|l| markers::marker(l).is_none())
+                    && cell
+                        .blocks
+                        .iter()
+                        .all(|b| !matches!(b.kind, BlockKind::ListItem { .. }))
+            });
+        one_item_per_cell.then_some(0)
+    }
+
+    /// A form of two columns, labels on the left and content on the right, with
+    /// at least one content cell that is a sentence.
+    fn is_form(&self) -> bool {
+        if self.ncols != 2 || self.rows.is_empty() {
+            return false;
+        }
+        let mut sentences = 0;
+        for r in 0..self.rows.len() {
+            if let Some(label) = self.origin_cell(r, 0) {
+                let l = one_line(&label.text());
+                if l.contains('。') || l.chars().count() > 60 {
+                    return false;
+                }
+            }
+            if let Some(content) = self.origin_cell(r, 1) {
+                let t = one_line(&content.text());
+                if t.ends_with('。') || t.ends_with("ます") {
+                    sentences += 1;
+                }
+            }
+        }
+        sentences > 0
+    }
+
     /// KPI tables are read by the KPI reader, not as initiatives.
     fn is_kpi(&self) -> bool {
         let mut years = 0;
@@ -883,6 +1216,42 @@ impl<'a> Grid<'a> {
         }
         years >= 4
     }
+}
+
+/// A field cell's text: short lines are a list of names ("総務課長" over
+/// "所属長") and keep a space between them; longer lines are one wrapped text.
+fn field_value(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 1 && lines.iter().all(|l| l.chars().count() <= 10) {
+        lines.join(" ")
+    } else {
+        one_line(text)
+    }
+}
+
+/// A cell or item that says there is nothing: なし, 該当なし, or sentences that
+/// only say no measure exists or is planned ("…予定はありません。").
+fn says_nothing(t: &str) -> bool {
+    let t = t.trim();
+    if matches!(
+        t,
+        "なし" | "該当なし" | "特になし" | "無し" | "-" | "―" | "ー" | "—"
+    ) {
+        return true;
+    }
+    let sentences: Vec<&str> = t
+        .split('。')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    !sentences.is_empty()
+        && sentences.iter().all(|s| {
+            s.ends_with("ありません") || s.ends_with("予定はない") || s.ends_with("ない予定")
+        })
 }
 
 /// "H26", "R元", "2019", "H27(基準)": a fiscal-year column label.
@@ -936,6 +1305,35 @@ fn is_title_over_text(text: &str, next: &[Unit<'_>]) -> bool {
     }
 }
 
+/// A short numbered line without a sentence end, followed by a table (notes
+/// and "*" remarks may sit between): the table's title.
+fn is_title_over_table(text: &str, next: &[Unit<'_>]) -> bool {
+    if text.chars().count() > 40 || text.contains('。') {
+        return false;
+    }
+    for u in next.iter().take(4) {
+        match u {
+            Unit::Table { .. } => return true,
+            Unit::Text { text: n, .. } if markers::is_note(n) || n.starts_with('*') => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// A short line followed by a unit note ("(単位:千円)") and a table: the
+/// caption of a statistics table.
+fn is_caption_over_unit_table(text: &str, next: &[Unit<'_>]) -> bool {
+    if text.chars().count() > 30 || text.contains('。') {
+        return false;
+    }
+    matches!(
+        next,
+        [Unit::Text { text: unit, .. }, Unit::Table { .. }, ..]
+            if unit.starts_with("(単位") || unit.starts_with("単位:")
+    )
+}
+
 /// A short ○/◆ line followed by a plain paragraph and, before any other such
 /// item, by numbered titles: it heads a part of the document.
 fn is_bullet_title(text: &str, next: &[Unit<'_>]) -> bool {
@@ -975,5 +1373,273 @@ fn next_is_sub_item(next: &[Unit<'_>]) -> bool {
             markers::marker(text).is_some_and(|m| m.rank == 3 || matches!(m.marker, "◆" | "◇"))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Provenance, Row};
+
+    fn line(t: &str) -> Block {
+        Block {
+            kind: BlockKind::Line { text: t.into() },
+            prov: Provenance::default(),
+        }
+    }
+
+    fn cell(col: u32, header: bool, t: &str) -> Cell {
+        Cell {
+            header,
+            col,
+            col_span: 1,
+            row_span: 1,
+            blocks: t.split('\n').map(line).collect(),
+            prov: Provenance::default(),
+        }
+    }
+
+    fn table(rows: &[(&[&str], bool)]) -> Block {
+        let rows = rows
+            .iter()
+            .map(|(cells, header)| Row {
+                cells: cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(|(c, t)| cell(c as u32, *header, t))
+                    .collect(),
+            })
+            .collect();
+        Block {
+            kind: BlockKind::Table(Table { rows }),
+            prov: Provenance::default(),
+        }
+    }
+
+    fn titles(items: &[RawItem]) -> Vec<&str> {
+        items.iter().map(|i| i.title.as_str()).collect()
+    }
+
+    #[test]
+    fn describing_sections_hold_no_initiatives() {
+        let blocks = [
+            line("1 計画策定の趣旨"),
+            line("○国では人口減少が続いています。"),
+            line("2 人口の将来展望"),
+            line("○2060年には500人程度になると見込まれます。"),
+            line("[将来展望を実現するために]"),
+            line("○移住・定住の促進に取り組みます。"),
+            line("3 取り組みの考え方"),
+            line("○趨勢人口は減少すると見込まれます。"),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(titles(&items), ["移住・定住の促進に取り組みます。"]);
+        assert_eq!(
+            items[0].section,
+            ["2 人口の将来展望", "[将来展望を実現するために]"]
+        );
+    }
+
+    #[test]
+    fn a_web_list_of_sentences_under_its_purpose_stays() {
+        let blocks = [
+            Block {
+                kind: BlockKind::Heading {
+                    level: 2,
+                    text: "1 趣旨".into(),
+                },
+                prov: Provenance::default(),
+            },
+            line("• 地域の方々と語り合い、地域の資源や人材をきめ細かに把握します"),
+            line("• 凡例 A B"),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].marker, "•");
+    }
+
+    #[test]
+    fn a_bullet_over_a_unit_note_and_a_table_is_a_caption() {
+        let blocks = [
+            line("2.経営の基本方針"),
+            line("○他会計繰入金"),
+            line("(単位:千円)"),
+            table(&[(&["区分", "29年度"], true), (&["繰入金", "8,240"], false)]),
+            line("○安定した経営を図ります。"),
+        ];
+        assert_eq!(titles(&find_items(&blocks)), ["安定した経営を図ります。"]);
+    }
+
+    #[test]
+    fn cover_lines_and_sheet_titles() {
+        let h = |t: &str, level: u8, page: u32| Block {
+            kind: BlockKind::Heading {
+                level,
+                text: t.into(),
+            },
+            prov: Provenance {
+                page: Some(page),
+                ..Provenance::default()
+            },
+        };
+        let on = |t: &str, page: u32| Block {
+            prov: Provenance {
+                page: Some(page),
+                ..Provenance::default()
+            },
+            ..line(t)
+        };
+        let blocks = [
+            h("村特定事業主行動計画", 1, 1),
+            h("第2次", 2, 1),
+            h("音威子府村教育委員会", 3, 1),
+            on("第2章 具体的な内容", 2),
+            on("○研修を行います。", 2),
+            on("行動計画 進捗状況等点検票", 3),
+            table(&[
+                (&["目 標", "進捗状況等"], true),
+                (&["①研修を行います。", ""], false),
+            ]),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].section,
+            ["村特定事業主行動計画", "第2章 具体的な内容"]
+        );
+        assert_eq!(
+            items[1].section,
+            ["村特定事業主行動計画", "行動計画 進捗状況等点検票"]
+        );
+    }
+
+    #[test]
+    fn toc_lines_are_skipped() {
+        let blocks = [
+            line("1 具体的な取組"),
+            line("(1)人口動向 ・・・・・・・・ 5"),
+            line("○研修会を開催します。"),
+        ];
+        assert_eq!(titles(&find_items(&blocks)), ["研修会を開催します。"]);
+    }
+
+    #[test]
+    fn a_goal_table_gives_one_initiative_per_row() {
+        let blocks = [
+            line("1 職員の勤務環境の整備"),
+            line("(1)時間外勤務の縮減"),
+            table(&[
+                (&["目 標", "推進者"], true),
+                (&["①啓発を積極的に行います。", "総務課長\n所属長"], false),
+                (&["②事前命令を徹底します。", "所属長"], false),
+            ]),
+            line("(2)受動喫煙の防止"),
+            table(&[
+                (&["目 標", "推進者"], true),
+                (&["公共施設の完全分煙を目指します。", "総務課長"], false),
+            ]),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(
+            titles(&items),
+            [
+                "啓発を積極的に行います。",
+                "事前命令を徹底します。",
+                "公共施設の完全分煙を目指します。"
+            ]
+        );
+        assert_eq!(items[0].marker, "①");
+        assert_eq!(items[2].marker, "");
+        assert_eq!(
+            items[0].fields,
+            [("推進者".to_string(), "総務課長 所属長".to_string())]
+        );
+        assert_eq!(items[0].category, None);
+        assert_eq!(
+            items[2].section,
+            ["1 職員の勤務環境の整備", "(2)受動喫煙の防止"]
+        );
+    }
+
+    #[test]
+    fn group_rows_of_a_check_sheet_are_headings() {
+        let blocks = [table(&[
+            (&["目 標", "進捗状況等"], true),
+            (&["1、勤務環境の整備", ""], false),
+            (&["(1)休暇の取得の推進", ""], false),
+            (&["①連続休暇の取得を促進します。", ""], false),
+            (
+                &["(2)女性管理職の登用推進\n3名程度の登用をめざします。", ""],
+                false,
+            ),
+        ])];
+        let items = find_items(&blocks);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].section,
+            ["1、勤務環境の整備", "(1)休暇の取得の推進"]
+        );
+        assert_eq!(items[1].marker, "(2)");
+        assert_eq!(items[1].title, "女性管理職の登用推進");
+        assert_eq!(items[1].section, ["1、勤務環境の整備"]);
+    }
+
+    #[test]
+    fn form_rows_give_initiatives_except_empty_and_nothing_rows() {
+        let blocks = [
+            line("(3)今後検討予定の取組の概要"),
+            line("①今後の投資についての考え方・検討状況"),
+            line("* 処理区ごとに記載すること"),
+            table(&[
+                (
+                    &["広域化に関する事項", "広域化を行う予定はありません。"],
+                    false,
+                ),
+                (&["投資の平準化に関する事項", ""], false),
+                (
+                    &["動力費に関する事項", "電気料の節減に努めています。"],
+                    false,
+                ),
+                (
+                    &[
+                        "資産活用の取組",
+                        "活用できる資産がないため取り組みはありません。",
+                    ],
+                    false,
+                ),
+            ]),
+        ];
+        let items = find_items(&blocks);
+        assert_eq!(titles(&items), ["電気料の節減に努めています。"]);
+        assert_eq!(items[0].category.as_deref(), Some("動力費に関する事項"));
+        assert_eq!(
+            items[0].section,
+            [
+                "(3)今後検討予定の取組の概要",
+                "①今後の投資についての考え方・検討状況"
+            ]
+        );
+    }
+
+    #[test]
+    fn status_forms_and_form_instructions_are_not_initiatives() {
+        let blocks = [
+            line("1.事業概要"),
+            table(&[(
+                &["事業運営組織", "上下水道係で事業運営を行っています。"],
+                false,
+            )]),
+            line("2.経営の基本方針"),
+            line("●施設の維持管理"),
+            line("(1)において黒字の場合も、検討中の取組を記載すること。"),
+        ];
+        assert_eq!(titles(&find_items(&blocks)), ["施設の維持管理"]);
+        assert!(says_nothing("該当なし"));
+        assert!(says_nothing(
+            "近隣との距離があり、共同化を行う予定はありません。"
+        ));
+        assert!(!says_nothing("委託を継続します。"));
+        assert_eq!(field_value("総務課長\n所属長"), "総務課長 所属長");
     }
 }

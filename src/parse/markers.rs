@@ -96,7 +96,7 @@ fn paren_number(line: &str) -> Option<Marker<'_>> {
     }
     let end = digits + 2;
     let rest = line[end..].trim_start();
-    if rest.is_empty() {
+    if rest.is_empty() || refers_back(rest) {
         return None;
     }
     Some(Marker {
@@ -104,6 +104,23 @@ fn paren_number(line: &str) -> Option<Marker<'_>> {
         rank: 2,
         rest,
     })
+}
+
+/// "(1)において…": a sentence that refers to part (1), not a bullet; a
+/// particle follows the number directly.
+fn refers_back(rest: &str) -> bool {
+    [
+        "において",
+        "における",
+        "により",
+        "による",
+        "のとおり",
+        "では",
+        "と同様",
+        "を参照",
+    ]
+    .iter()
+    .any(|p| rest.starts_with(p))
 }
 
 /// True for a note line (※ …): never an initiative of its own.
@@ -147,7 +164,8 @@ pub fn numbered_heading_level(line: &str) -> Option<u32> {
         }
         return None;
     }
-    if paren_number(line).is_some() && len <= 30 {
+    // Long "(3)…の概要" titles exist; a 、 in a long line makes it a sentence.
+    if paren_number(line).is_some() && (len <= 30 || (len <= 45 && !line.contains('、'))) {
         return Some(13);
     }
     let mut it = line.chars();
@@ -160,9 +178,46 @@ pub fn numbered_heading_level(line: &str) -> Option<u32> {
     None
 }
 
-/// True for a line that is wholly one 【…】 bracket.
+/// True for a line that is wholly one 【…】 bracket, or one square bracket
+/// [［…］ after NFKC], which reports use the same way for box titles.
 pub fn is_bracket_line(line: &str) -> bool {
-    line.starts_with('【') && line.ends_with('】') && line.matches('【').count() == 1
+    (line.starts_with('【') && line.ends_with('】') && line.matches('【').count() == 1)
+        || (line.starts_with('[')
+            && line.ends_with(']')
+            && line.matches('[').count() == 1
+            && line.chars().count() > 2)
+}
+
+/// A table-of-contents line: a title, a run of leader dots and a page number
+/// ("(1)人口動向 ・・・・・・ 5"). Neither a heading nor an item.
+pub fn is_toc_line(line: &str) -> bool {
+    let t = line.trim_end();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_digit());
+    if body.len() == t.len() {
+        return false;
+    }
+    let body = body.trim_end();
+    let leaders = body
+        .chars()
+        .rev()
+        .take_while(|c| matches!(c, '・' | '…' | '‥' | '.' | '･' | ' ' | '·'))
+        .filter(|c| *c != ' ')
+        .count();
+    leaders >= 3 && body.chars().count() > leaders
+}
+
+/// A sentence that tells the reader how to fill in a form ("…を記載すること。").
+pub fn is_form_instruction(text: &str) -> bool {
+    let t = text.trim_end();
+    [
+        "記載すること。",
+        "記入すること。",
+        "添付すること。",
+        "記載すること",
+        "記入すること",
+    ]
+    .iter()
+    .any(|e| t.ends_with(e))
 }
 
 /// A bracketed note that is not part of an item: 【上記、連携地域】.
@@ -250,6 +305,46 @@ mod tests {
         assert_eq!(numbered_heading_level("1 2 圏域での定住自立圏"), None);
         assert_eq!(numbered_heading_level("2018年度の推進方向"), None);
         assert_eq!(numbered_heading_level("1 趣旨を説明する。"), None);
+    }
+
+    #[test]
+    fn toc_lines_and_form_instructions() {
+        assert!(is_toc_line("(1)人口動向 ・・・・・・・・・ 5"));
+        assert!(is_toc_line("策定の趣旨 ・・・・・・・・ 12"));
+        assert!(!is_toc_line("(1)人口動向"));
+        assert!(!is_toc_line("・・・ 5"));
+        assert!(!is_toc_line("2060年に社会増へ転換 2025"));
+        assert!(is_form_instruction(
+            "処理区ごとに考え方が異なる場合は、処理区ごとに記載すること。"
+        ));
+        assert!(!is_form_instruction(
+            "修繕計画を基に機器の維持延命を図ります。"
+        ));
+    }
+
+    #[test]
+    fn references_to_parts_are_not_bullets() {
+        assert!(marker("(1)において黒字の場合は、その内容を記載する。").is_none());
+        assert_eq!(marker("(1)はじめに").unwrap().marker, "(1)");
+        assert_eq!(
+            numbered_heading_level(
+                "(3)投資・財政計画(収支計画)に未反映の取組や今後検討予定の取組の概要"
+            ),
+            Some(13)
+        );
+        assert_eq!(
+            numbered_heading_level(
+                "(3)計画の策定に当たっては、関係機関と連携して推進する体制を整えるとともに"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn square_bracket_lines() {
+        assert!(is_bracket_line("[将来展望を実現するために]"));
+        assert!(!is_bracket_line("[1] 2"));
+        assert!(!is_bracket_line("[]"));
     }
 
     #[test]

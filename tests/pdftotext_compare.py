@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Compares `torikumi text` with poppler's `pdftotext -enc UTF-8` on every PDF
+under the given directories, page by page and file by file.
+
+Similarity: Dice coefficient of the multisets of character bigrams, after
+Unicode NFKC and removing all white space (so line breaks, table-cell tabs and
+letter-spacing do not count; reading order counts only where a bigram spans
+two blocks that the two readers put in a different order).
+
+pdftotext's reading of a file is called WRONG when torikumi reads Japanese in
+it (at least MIN_JA kana/kanji) and pdftotext's output, before NFKC, has one of:
+  empty      fewer than a quarter of torikumi's Japanese characters (refused,
+             or no text at all: exit status, an empty page set);
+  fffd       U+FFFD replacement characters for more than 1% of its characters;
+  cid        "(cid:N)" placeholders;
+  mojibake   more than 5% of its characters in Latin-1 Supplement, Private
+             Use Area or C1 controls (undecoded bytes shown as Latin letters);
+  radicals   Kangxi radicals / CJK Radicals Supplement (U+2E80-U+2FDF) used in
+             place of ideographs (a text consumer that does not apply NFKC
+             gets the wrong characters; the similarity below applies NFKC, so
+             this flag alone does not lower it).
+The bar (0.98) applies to files that pdftotext reads correctly: no flag but
+"radicals". A second column compares the multisets of single characters
+(unigram Dice): where it is 1.000 or close and the bigram Dice is lower, the two
+readers found the same characters and differ only in reading order (table cells,
+columns, vertical text); the verdict then says "SHORT-order". Prints a table;
+with --strict, exits 1 when a file that pdftotext reads correctly falls short.
+
+Usage: tests/pdftotext_compare.py [--strict] [--bin PATH] [DIR|FILE...]
+"""
+import collections
+import glob
+import os
+import subprocess
+import sys
+import unicodedata
+
+BAR = 0.98
+MIN_JA = 20
+
+
+def norm(s):
+    s = unicodedata.normalize("NFKC", s)
+    return "".join(c for c in s if not c.isspace())
+
+
+def bigrams(s):
+    return collections.Counter(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def char_dice(a, b):
+    ca, cb = collections.Counter(a), collections.Counter(b)
+    tot = len(a) + len(b)
+    return 2 * sum((ca & cb).values()) / tot if tot else 1.0
+
+
+def dice(a, b):
+    ba, bb = bigrams(a), bigrams(b)
+    tot = sum(ba.values()) + sum(bb.values())
+    return 2 * sum((ba & bb).values()) / tot if tot else 1.0
+
+
+def is_ja(c):
+    o = ord(c)
+    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0x2E80 <= o <= 0x2FDF or 0xFF66 <= o <= 0xFF9F)
+
+
+def flags(tk_raw, pt_raw, pt_ok):
+    """Why pdftotext's text is wrong where torikumi reads Japanese."""
+    tk_ja = sum(is_ja(c) for c in tk_raw)
+    if tk_ja < MIN_JA:
+        return []
+    chars = [c for c in pt_raw if not c.isspace()]
+    n = max(len(chars), 1)
+    out = []
+    pt_ja = sum(is_ja(c) for c in chars)
+    if not pt_ok or pt_ja * 4 < tk_ja:
+        out.append("empty")
+    fffd = pt_raw.count("\ufffd")
+    if fffd > n * 0.01:
+        out.append(f"fffd({fffd})")
+    cid = pt_raw.count("(cid:")
+    if cid:
+        out.append(f"cid({cid})")
+    odd = sum(1 for c in chars if 0x80 <= ord(c) <= 0xFF or 0xE000 <= ord(c) <= 0xF8FF)
+    if odd > n * 0.05:
+        out.append(f"mojibake({odd})")
+    rad = sum(1 for c in chars if 0x2E80 <= ord(c) <= 0x2FDF)
+    if rad:
+        out.append(f"radicals({rad})")
+    return out
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def pdfs(args):
+    for a in args:
+        if os.path.isdir(a):
+            yield a, sorted(glob.glob(os.path.join(a, "**", "*.pdf"), recursive=True))
+        elif os.path.exists(a):
+            yield os.path.dirname(a) or ".", [a]
+
+
+def main():
+    argv = sys.argv[1:]
+    strict = "--strict" in argv
+    argv = [a for a in argv if a != "--strict"]
+    binary = "target/release/torikumi"
+    if "--bin" in argv:
+        i = argv.index("--bin")
+        binary = argv[i + 1]
+        del argv[i:i + 2]
+    dirs = argv or ["../shared/corpus-real", "../shared/corpus-dev/docs"]
+    rows, short, wrong = [], [], []
+    for root, files in pdfs(dirs):
+        for pdf in files:
+            name = os.path.relpath(pdf, os.path.dirname(os.path.abspath(root)))
+            tk_rc, tk, tk_err = run([binary, "text", pdf])
+            pt_rc, pt, _ = run(["pdftotext", "-enc", "UTF-8", pdf, "-"])
+            if tk_rc != 0:
+                rows.append((name, "-", "-", "-", "-", "torikumi failed: " + tk_err.strip()[-60:], "ERROR"))
+                continue
+            tk_pages = tk.split("\f")
+            pt_pages = pt.split("\f")
+            # pdftotext ends every page with \f: drop the empty tail.
+            if pt_pages and not pt_pages[-1].strip():
+                pt_pages = pt_pages[:-1]
+            if tk_pages and not tk_pages[-1].strip() and len(tk_pages) > len(pt_pages):
+                tk_pages = tk_pages[:-1]
+            file_dice = dice(norm(tk), norm(pt))
+            chars = char_dice(norm(tk), norm(pt))
+            page_note = "-"
+            if len(tk_pages) != len(pt_pages):
+                # One reader prints nothing for an image-only page: pair the pages
+                # that have text when that makes the counts agree.
+                tk_full = [p for p in tk_pages if norm(p)]
+                pt_full = [p for p in pt_pages if norm(p)]
+                if len(tk_full) == len(pt_full):
+                    tk_pages, pt_pages = tk_full, pt_full
+            if len(tk_pages) == len(pt_pages) and tk_pages:
+                per = [(dice(norm(a), norm(b)), i + 1) for i, (a, b) in enumerate(zip(tk_pages, pt_pages))]
+                worst = min(per)
+                page_note = f"{worst[0]:.3f}@p{worst[1]}"
+            f = flags(tk, pt, pt_rc == 0)
+            bad = [x for x in f if not x.startswith("radicals")]
+            if bad:
+                verdict = "PDFTOTEXT-WRONG"
+                wrong.append((name, f))
+            elif file_dice >= BAR:
+                verdict = "ok"
+            else:
+                verdict = "SHORT-order" if chars >= 0.995 else "SHORT"
+                short.append(name)
+            rows.append((name, f"{len(tk_pages)}/{len(pt_pages)}", f"{file_dice:.3f}", f"{chars:.3f}",
+                         page_note, ",".join(f) or "-", verdict))
+    w = max([len(r[0]) for r in rows] + [4])
+    print(f"{'file':<{w}}  pages tk/pt  dice   chars  worst-page  pdftotext-flags            verdict")
+    for r in rows:
+        print(f"{r[0]:<{w}}  {r[1]:>11}  {r[2]:>5}  {r[3]:>5}  {r[4]:>10}  {r[5]:<25}  {r[6]}")
+    judged = [r for r in rows if r[6] == "ok" or r[6].startswith("SHORT")]
+    print()
+    print(f"{len(rows)} PDFs; pdftotext correct on {len(judged)}: "
+          f"{sum(r[6] == 'ok' for r in judged)} at or above {BAR}, {len(short)} below "
+          f"({sum(r[6] == 'SHORT-order' for r in judged)} of them with the same characters "
+          f"in another order)")
+    if wrong:
+        print("torikumi reads Japanese that pdftotext gets wrong or refuses:")
+        for name, f in wrong:
+            print(f"  {name}: {', '.join(f)}")
+    if short:
+        print("below the bar (pdftotext correct):")
+        for r in rows:
+            if r[6].startswith("SHORT"):
+                print(f"  {r[0]}: dice {r[2]}, chars {r[3]} ({r[6]})")
+    return 1 if strict and short else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
