@@ -261,18 +261,46 @@ pub fn process_with_deadline(
     }
 }
 
+/// Reads a regular file of at most `max_input_bytes`. Anything else (a FIFO
+/// nobody writes to, a device such as /dev/zero) would block or never end,
+/// so it is refused; a file that grows while it is read is cut at the limit
+/// and refused too.
 fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(Stage::Source, e))?;
-    if meta.len() > limits.max_input_bytes {
-        return Err(Error::new(
+    use std::io::Read;
+    let too_big = || {
+        Error::new(
             Stage::Source,
             ErrorKind::LimitExceeded {
                 what: "input bytes",
                 limit: limits.max_input_bytes,
             },
+        )
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    // Opening a FIFO for reading blocks until a writer comes; non-blocking,
+    // it opens at once and is refused below. No effect on regular files.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path).map_err(|e| Error::new(Stage::Source, e))?;
+    let meta = file.metadata().map_err(|e| Error::new(Stage::Source, e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::Io(io::Error::other("not a regular file")),
         ));
     }
-    std::fs::read(path).map_err(|e| Error::new(Stage::Source, e))
+    if meta.len() > limits.max_input_bytes {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limits.max_input_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(Stage::Source, e))?;
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn failed(source: &str, e: Error) -> DocOutput {
