@@ -536,3 +536,47 @@ fn hostile_batch_is_bounded_and_loses_nothing() {
     // Nothing ran into the per-document wall time.
     assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);
 }
+
+/// A document over its wall time ends with an error and the batch goes on;
+/// a file deleted while the batch runs gets an error of its own; the good
+/// document after both is read in full. `--threads 1` processes the inputs
+/// in order, so the file is deleted before the batch reaches it.
+#[test]
+fn slow_document_times_out_and_vanished_file_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // 100 MB on one line: far more than a second's work.
+    let slow = d.join("slow.html");
+    huge_html(&slow, 100);
+    let victim = d.join("vanishing.txt");
+    fs::write(&victim, "○研修を開催\n").unwrap();
+    let good = d.join("good.txt");
+    fs::write(&good, corpus("001_0f3b5a0d2379652b.txt")).unwrap();
+    let v = victim.clone();
+    let run = ingest(
+        d,
+        &[slow, victim, good],
+        &["--threads", "1", "--max-size", "128", "--timeout", "1"],
+        Duration::from_secs(120),
+        move || fs::remove_file(&v).unwrap(),
+    );
+    eprintln!(
+        "timeout batch: {:.1} s, peak RSS {} MB",
+        run.elapsed.as_secs_f64(),
+        run.peak_rss_kb / 1024
+    );
+    assert!(
+        run.error("slow.html")
+            .contains("limit exceeded: wall time per document (seconds) (limit 1)")
+    );
+    assert!(
+        run.error("vanishing.txt")
+            .contains("No such file or directory")
+    );
+    assert!(run.initiatives("good.txt") > 0);
+    assert!(
+        run.peak_rss_kb < MAX_RSS_KB,
+        "peak RSS {} MB",
+        run.peak_rss_kb / 1024
+    );
+}
