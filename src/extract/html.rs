@@ -17,6 +17,7 @@ use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Ta
 
 /// Reads an HTML page into blocks.
 pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
+    let start = std::time::Instant::now();
     let mut doc = Document::new(Format::Html);
     let mut text = decode(bytes, http_charset, &mut doc.warnings)?;
     // html5ever's tree builder scans its stack of open elements for many
@@ -31,7 +32,7 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
             "elements nested more than {tree_limit} deep; the rest of the page was skipped"
         ));
     }
-    let html = Html::parse_document(&text);
+    let html = parse_within(&text, start, limits)?;
     let title_sel = scraper::Selector::parse("title").expect("static selector");
     doc.title = html
         .select(&title_sel)
@@ -54,6 +55,36 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
     }
     doc.blocks = out;
     Ok(doc)
+}
+
+/// `Html::parse_document`, fed a megabyte at a time with the clock checked
+/// in between, so that a page over its wall time stops here instead of
+/// running on in the background after the batch has given up on it.
+fn parse_within(text: &str, start: std::time::Instant, limits: &Limits) -> Result<Html> {
+    use html5ever::tendril::TendrilSink;
+    let mut parser = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(Html::new_document()),
+        Default::default(),
+    );
+    let mut rest = text;
+    while !rest.is_empty() {
+        if start.elapsed() > limits.max_time {
+            return Err(Error::new(
+                Stage::Extract,
+                ErrorKind::LimitExceeded {
+                    what: "wall time per document (seconds)",
+                    limit: limits.max_time.as_secs(),
+                },
+            ));
+        }
+        let mut n = rest.len().min(1 << 20);
+        while !rest.is_char_boundary(n) {
+            n += 1;
+        }
+        parser.process(rest[..n].into());
+        rest = &rest[n..];
+    }
+    Ok(parser.finish())
 }
 
 /// Deepest element nesting handed to the HTML parser.
@@ -842,6 +873,28 @@ mod tests {
         assert_eq!(nesting_cut("</div></x><", 1), None);
         assert_eq!(nesting_cut("<a", 0), Some(0));
         assert_eq!(nesting_cut("<é<1<\u{3042}", 0), None);
+    }
+
+    #[test]
+    fn parsing_in_pieces_is_the_same_and_stops_at_the_time_limit() {
+        // Pieces split inside multi-byte characters and tags.
+        let page = format!(
+            "<html><body><h1>計画</h1><ul>{}</ul></body></html>",
+            "<li>○地域の研修会を開催します。</li>".repeat(60_000)
+        );
+        assert!(page.len() > 2 << 20);
+        let l = Limits::default();
+        let doc = extract(page.as_bytes(), None, &l).unwrap();
+        assert_eq!(doc.blocks.len(), 60_001);
+        let whole = Html::parse_document(&page);
+        let pieces = parse_within(&page, std::time::Instant::now(), &l).unwrap();
+        assert_eq!(whole.html(), pieces.html());
+        let l = Limits {
+            max_time: std::time::Duration::ZERO,
+            ..Limits::default()
+        };
+        let e = extract(page.as_bytes(), None, &l).unwrap_err().to_string();
+        assert!(e.contains("wall time"), "{e}");
     }
 
     #[test]
