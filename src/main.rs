@@ -65,6 +65,10 @@ struct IngestArgs {
     /// Most PDF pages read from one document.
     #[arg(long, default_value_t = 5000)]
     max_pages: u32,
+    /// Deepest nesting followed (PDF arrays and dictionaries, form XObjects,
+    /// HTML elements); deeper content is cut off with a warning or an error.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_depth: u32,
     /// Wall time one document may take, in seconds; past it the document fails.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     timeout: u64,
@@ -245,6 +249,7 @@ fn ingest(args: IngestArgs) -> ExitCode {
         max_input_bytes: args.max_size.saturating_mul(1 << 20),
         max_stream_bytes: args.max_stream.saturating_mul(1 << 20),
         max_pages: args.max_pages,
+        max_depth: args.max_depth,
         max_time: Duration::from_secs(args.timeout),
         ..Limits::default()
     };

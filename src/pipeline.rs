@@ -74,11 +74,22 @@ pub fn process_bytes(
     limits: &Limits,
 ) -> DocOutput {
     let sha = sha256_hex(bytes);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+    guarded(bytes, source, sha.clone(), || {
         let doc = read_document(bytes, http_charset, limits)?;
         let parsed = parse::parse(&doc, source, &sha);
-        Ok::<_, Error>((doc, parsed))
-    }));
+        Ok((doc, parsed))
+    })
+}
+
+/// Runs `stages` (reading and parsing one document) and turns its result,
+/// its error or its panic into the document's output.
+fn guarded(
+    bytes: &[u8],
+    source: &str,
+    sha: String,
+    stages: impl FnOnce() -> Result<(Document, parse::Parsed)>,
+) -> DocOutput {
+    let result = panic::catch_unwind(AssertUnwindSafe(stages));
     let mut record = DocumentRecord {
         source: source.to_string(),
         sha256: sha,
@@ -261,18 +272,46 @@ pub fn process_with_deadline(
     }
 }
 
+/// Reads a regular file of at most `max_input_bytes`. Anything else (a FIFO
+/// nobody writes to, a device such as /dev/zero) would block or never end,
+/// so it is refused; a file that grows while it is read is cut at the limit
+/// and refused too.
 fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(Stage::Source, e))?;
-    if meta.len() > limits.max_input_bytes {
-        return Err(Error::new(
+    use std::io::Read;
+    let too_big = || {
+        Error::new(
             Stage::Source,
             ErrorKind::LimitExceeded {
                 what: "input bytes",
                 limit: limits.max_input_bytes,
             },
+        )
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    // Opening a FIFO for reading blocks until a writer comes; non-blocking,
+    // it opens at once and is refused below. No effect on regular files.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path).map_err(|e| Error::new(Stage::Source, e))?;
+    let meta = file.metadata().map_err(|e| Error::new(Stage::Source, e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            Stage::Source,
+            ErrorKind::Io(io::Error::other("not a regular file")),
         ));
     }
-    std::fs::read(path).map_err(|e| Error::new(Stage::Source, e))
+    if meta.len() > limits.max_input_bytes {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limits.max_input_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(Stage::Source, e))?;
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn failed(source: &str, e: Error) -> DocOutput {
@@ -446,6 +485,42 @@ mod tests {
             ok.initiatives[0].id,
             format!("{}-0", &ok.record.sha256[..12])
         );
+    }
+
+    #[test]
+    fn a_panic_becomes_the_documents_error() {
+        // No known input makes a stage panic (the fuzzers look for one), so
+        // the stages are replaced by one that does, as a bug would.
+        let out = guarded(b"x", "p.txt", sha256_hex(b"x"), || {
+            // An out-of-bounds index: the panic a reader bug would cause.
+            let v = vec![0u8; std::hint::black_box(2)];
+            let b = v[std::hint::black_box(3)];
+            Err(Error::new(
+                Stage::Parse,
+                ErrorKind::Unsupported(b.to_string()),
+            ))
+        });
+        let e = out.record.error.unwrap();
+        assert!(e.contains("internal error (panic)"), "{e}");
+        assert!(e.contains("index out of bounds"), "{e}");
+        assert_eq!(out.record.source, "p.txt");
+        assert!(out.initiatives.is_empty());
+        // A panic with a String payload keeps its message.
+        let out = guarded(b"", "q.txt", String::new(), || panic!("{} broke", "reader"));
+        assert!(out.record.error.unwrap().contains("reader broke"));
+    }
+
+    #[test]
+    fn a_panicking_document_does_not_stop_the_batch() {
+        // process_with_deadline runs the stages on their own thread; a panic
+        // there must come back as output, not hang or take the caller down.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let h = std::thread::spawn(move || {
+            let out = guarded(b"y", "r.txt", String::new(), || panic!("boom"));
+            tx.send(out).unwrap();
+        });
+        h.join().expect("the panic was caught inside");
+        assert!(rx.recv().unwrap().record.error.unwrap().contains("boom"));
     }
 
     #[test]

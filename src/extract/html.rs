@@ -17,9 +17,22 @@ use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Ta
 
 /// Reads an HTML page into blocks.
 pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
+    let start = std::time::Instant::now();
     let mut doc = Document::new(Format::Html);
-    let text = decode(bytes, http_charset, &mut doc.warnings)?;
-    let html = Html::parse_document(&text);
+    let mut text = decode(bytes, http_charset, &mut doc.warnings)?;
+    // html5ever's tree builder scans its stack of open elements for many
+    // tags, so extreme nesting costs quadratic time (100,000 nested <div>s:
+    // over 30 s). Elements that deep are skipped by the walker anyway.
+    let tree_limit = (limits.max_depth as usize)
+        .saturating_mul(16)
+        .clamp(256, MAX_TREE_DEPTH);
+    if let Some(cut) = nesting_cut(&text, tree_limit) {
+        text.truncate(cut);
+        doc.warnings.push(format!(
+            "elements nested more than {tree_limit} deep; the rest of the page was skipped"
+        ));
+    }
+    let html = parse_within(&text, start, limits)?;
     let title_sel = scraper::Selector::parse("title").expect("static selector");
     doc.title = html
         .select(&title_sel)
@@ -42,6 +55,158 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
     }
     doc.blocks = out;
     Ok(doc)
+}
+
+/// `Html::parse_document`, fed a megabyte at a time with the clock checked
+/// in between, so that a page over its wall time stops here instead of
+/// running on in the background after the batch has given up on it.
+fn parse_within(text: &str, start: std::time::Instant, limits: &Limits) -> Result<Html> {
+    use html5ever::tendril::TendrilSink;
+    let mut parser = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(Html::new_document()),
+        Default::default(),
+    );
+    let mut rest = text;
+    while !rest.is_empty() {
+        if start.elapsed() > limits.max_time {
+            return Err(Error::new(
+                Stage::Extract,
+                ErrorKind::LimitExceeded {
+                    what: "wall time per document (seconds)",
+                    limit: limits.max_time.as_secs(),
+                },
+            ));
+        }
+        let mut n = rest.len().min(1 << 20);
+        while !rest.is_char_boundary(n) {
+            n += 1;
+        }
+        parser.process(rest[..n].into());
+        rest = &rest[n..];
+    }
+    Ok(parser.finish())
+}
+
+/// Deepest element nesting handed to the HTML parser.
+const MAX_TREE_DEPTH: usize = 4096;
+
+/// Elements that do not nest in practice: void elements, and those whose end
+/// tag may be left out (an unclosed `<li>` or `<p>` is closed by the next).
+const FLAT_ELEMENTS: [&[u8]; 35] = [
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"param",
+    b"source",
+    b"track",
+    b"wbr",
+    b"keygen",
+    b"frame",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"tr",
+    b"td",
+    b"th",
+    b"option",
+    b"optgroup",
+    b"rb",
+    b"rt",
+    b"rp",
+    b"rtc",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"colgroup",
+    b"caption",
+    b"body",
+];
+
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: [&[u8]; 7] = [
+    b"script",
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"noembed",
+    b"iframe",
+];
+
+/// Where the page's element nesting, estimated from its tags, first goes
+/// deeper than `max`: the byte offset of that start tag. A linear scan; an
+/// end tag closes the nearest open element of its name among the top 64
+/// (as a parser closes elements left open inside it) and is ignored if none.
+fn nesting_cut(text: &str, max: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let find = |from: usize, pat: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(pat.len())
+            .position(|w| w.eq_ignore_ascii_case(pat))
+            .map(|p| from + p)
+    };
+    let mut open: Vec<u64> = Vec::new();
+    let mut i = 0;
+    while let Some(p) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        let at = i + p;
+        let rest = &b[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(at + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let start = at + 1 + usize::from(closing);
+        let len = b[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if len == 0 || !b[start].is_ascii_alphabetic() {
+            // `<!DOCTYPE`, `<?xml`, a lone `<` in text.
+            i = at + 1;
+            continue;
+        }
+        let name = &b[start..start + len];
+        let gt = b[start + len..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(b.len(), |g| start + len + g);
+        i = (gt + 1).min(b.len());
+        let hash = name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3)
+        });
+        if FLAT_ELEMENTS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if closing {
+            let top = open.len().saturating_sub(64);
+            if let Some(k) = open[top..].iter().rposition(|&h| h == hash) {
+                open.truncate(top + k);
+            }
+            continue;
+        }
+        if b[..gt].ends_with(b"/") {
+            continue;
+        }
+        if RAW_TEXT.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            let mut end = b"</".to_vec();
+            end.extend_from_slice(name);
+            i = find(i, &end).unwrap_or(b.len());
+            continue;
+        }
+        open.push(hash);
+        if open.len() > max {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Decodes the page: BOM, then the HTTP charset, then `<meta>`, then detection.
@@ -691,6 +856,66 @@ fn encoding_name(enc: &'static Encoding) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_estimate() {
+        assert_eq!(nesting_cut("<div><div></div></div>", 1), Some(5));
+        assert_eq!(nesting_cut("<div><div></div></div>", 2), None);
+        // Unclosed list items and paragraphs, void elements, self-closing
+        // tags, comments and scripts do not nest.
+        let flat = "<ul><li>a<li>b<p>c<br><img src=x><x/><!-- <div><div> -->\
+                    <script>if (a<b) { '<div><div>' }</script></ul>";
+        assert_eq!(nesting_cut(flat, 1), None);
+        // An end tag closes what was left open inside its element.
+        let spans = "<div><span><span><span></div>".repeat(1000);
+        assert_eq!(nesting_cut(&spans, 4), None);
+        // Stray end tags are ignored; odd bytes do not panic.
+        assert_eq!(nesting_cut("</div></x><", 1), None);
+        assert_eq!(nesting_cut("<a", 0), Some(0));
+        assert_eq!(nesting_cut("<é<1<\u{3042}", 0), None);
+    }
+
+    #[test]
+    fn parsing_in_pieces_is_the_same_and_stops_at_the_time_limit() {
+        // Pieces split inside multi-byte characters and tags.
+        let page = format!(
+            "<html><body><h1>計画</h1><ul>{}</ul></body></html>",
+            "<li>○地域の研修会を開催します。</li>".repeat(60_000)
+        );
+        assert!(page.len() > 2 << 20);
+        let l = Limits::default();
+        let doc = extract(page.as_bytes(), None, &l).unwrap();
+        assert_eq!(doc.blocks.len(), 60_001);
+        let whole = Html::parse_document(&page);
+        let pieces = parse_within(&page, std::time::Instant::now(), &l).unwrap();
+        assert_eq!(whole.html(), pieces.html());
+        let l = Limits {
+            max_time: std::time::Duration::ZERO,
+            ..Limits::default()
+        };
+        let e = extract(page.as_bytes(), None, &l).unwrap_err().to_string();
+        assert!(e.contains("wall time"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_quickly() {
+        let n = 100_000;
+        let page = format!(
+            "<html><body><h1>見出し</h1>{}<p>深い</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let t = std::time::Instant::now();
+        let doc = extract(page.as_bytes(), None, &Limits::default()).unwrap();
+        // Was over 30 s in html5ever before the cut; about 0.1 s after.
+        assert!(t.elapsed() < std::time::Duration::from_secs(10));
+        assert!(
+            doc.warnings
+                .iter()
+                .any(|w| w.contains("nested more than 1024 deep"))
+        );
+        assert!(matches!(&doc.blocks[0].kind, BlockKind::Heading { text, .. } if text == "見出し"));
+    }
 
     fn blocks(html: &str) -> Vec<BlockKind> {
         extract(html.as_bytes(), None, &Limits::default())

@@ -60,6 +60,11 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     }
     let mut out = Document::new(Format::Pdf);
     out.pages = Some(page_ids.len() as u32);
+    if page_ids.is_empty() {
+        // An empty, broken or looping page tree: say so rather than return
+        // a silently empty document.
+        warnings.push("no pages found: the page tree is empty, broken or loops".into());
+    }
     out.title = info_title(&doc);
     let mut fonts = FontCache::default();
     let mut pages: Vec<PageItems> = Vec::with_capacity(page_ids.len());
