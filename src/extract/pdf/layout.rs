@@ -1,0 +1,491 @@
+//! Layout: glyphs → lines, and lines (and tables) → reading order.
+
+use super::interp::{Dir, Glyph, canon_box_to_page};
+
+/// A visual line (or a piece of one, where a wide gap splits it).
+#[derive(Debug, Clone)]
+pub(crate) struct TextLine {
+    pub text: String,
+    pub dir: Dir,
+    /// Display box `[x0, y0, x1, y1]`.
+    pub bbox: [f32; 4],
+    /// Median font size of its glyphs.
+    pub size: f32,
+    /// Characters, for weighting.
+    pub chars: usize,
+    /// Its glyphs (indices into the page's glyphs), left to right.
+    pub glyphs: Vec<usize>,
+    /// Mean gap between its glyphs, in ems.
+    pub mean_gap: f32,
+}
+
+/// True for characters set full width in Japanese text, between which a
+/// space is never inserted.
+pub(crate) fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x2010..=0x206F | 0x2190..=0x2BFF
+        | 0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x31FF | 0x3200..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
+/// How line pieces on one baseline are split.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Split {
+    /// Split at gaps wider than about an em (free text: columns, unruled tables).
+    AtGaps,
+    /// Never split (inside a table cell).
+    Never,
+}
+
+/// Groups glyphs (given by index) into lines, in the order top to bottom
+/// within each direction's canonical frame. Work is O(n log n).
+pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<TextLine> {
+    let mut out = Vec::new();
+    let mut by_dir: Vec<(Dir, Vec<usize>)> = Vec::new();
+    for &i in idx {
+        let Some(g) = glyphs.get(i) else { continue };
+        match by_dir.iter_mut().find(|(d, _)| *d == g.dir) {
+            Some((_, v)) => v.push(i),
+            None => by_dir.push((g.dir, vec![i])),
+        }
+    }
+    for (dir, mut ids) in by_dir {
+        // Rows: glyphs sorted by centre from the top; a glyph joins the row
+        // while it overlaps the row's reference band by half its height.
+        ids.sort_by(|&a, &b| {
+            glyphs[b]
+                .cy()
+                .total_cmp(&glyphs[a].cy())
+                .then(glyphs[a].x0.total_cmp(&glyphs[b].x0))
+        });
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        let mut band = (0.0f32, 0.0f32);
+        for &i in &ids {
+            let g = &glyphs[i];
+            let h = (g.y1 - g.y0).max(0.01);
+            let joins = rows.last().is_some_and(|_| {
+                let ov = g.y1.min(band.1) - g.y0.max(band.0);
+                ov >= 0.5 * h.min(band.1 - band.0)
+            });
+            if joins {
+                if let Some(r) = rows.last_mut() {
+                    r.push(i);
+                }
+                // The tallest glyph sets the band, so that a row does not creep downwards.
+                if h > band.1 - band.0 {
+                    band = (g.y0, g.y1);
+                }
+            } else {
+                rows.push(vec![i]);
+                band = (g.y0, g.y1);
+            }
+        }
+        for mut row in rows {
+            // By centre: kerned glyphs (palt) overlap, and their left edges
+            // can come in the wrong order.
+            row.sort_by(|&a, &b| {
+                let (ga, gb) = (&glyphs[a], &glyphs[b]);
+                (ga.x0 + ga.x1).total_cmp(&(gb.x0 + gb.x1)).then(a.cmp(&b))
+            });
+            let mut pieces: Vec<Vec<usize>> = Vec::new();
+            let mut last: Option<usize> = None;
+            for &i in &row {
+                let g = &glyphs[i];
+                if let Some(p) = last {
+                    let pg = &glyphs[p];
+                    // Fake bold: the same glyph drawn again a hair to the right.
+                    let w = (pg.x1 - pg.x0).max(0.05 * pg.size);
+                    if pg.text == g.text
+                        && (g.x0 - pg.x0).abs() < 0.3 * w
+                        && (g.y0 - pg.y0).abs() < 0.3 * w
+                    {
+                        continue;
+                    }
+                    let gap = g.x0 - pg.x1;
+                    let em = g.size.max(pg.size).max(1.0);
+                    if split == Split::AtGaps && gap > 1.2 * em {
+                        let short = pieces.last().is_some_and(|p| is_marker_piece(glyphs, p));
+                        if !(short && gap < 5.0 * em) {
+                            pieces.push(Vec::new());
+                        }
+                    }
+                }
+                if pieces.is_empty() {
+                    pieces.push(Vec::new());
+                }
+                if let Some(p) = pieces.last_mut() {
+                    p.push(i);
+                }
+                last = Some(i);
+            }
+            for p in pieces {
+                if let Some(l) = make_line(glyphs, &p, dir) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A piece that is only a list marker or a short number, kept with the text that follows it.
+fn is_marker_piece(glyphs: &[Glyph], piece: &[usize]) -> bool {
+    let n: usize = piece.iter().map(|&i| glyphs[i].text.chars().count()).sum();
+    n <= 3
+}
+
+fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
+    let first = glyphs.get(*piece.first()?)?;
+    let mut text = String::new();
+    let mut b = [first.x0, first.y0, first.x1, first.y1];
+    let mut sizes: Vec<f32> = Vec::with_capacity(piece.len());
+    let mut prev: Option<&Glyph> = None;
+    for &i in piece {
+        let g = &glyphs[i];
+        if let Some(p) = prev {
+            let gap = g.x0 - p.x1;
+            let em = g.size.max(p.size).max(1.0);
+            let pc = text.chars().next_back();
+            let nc = g.text.chars().next();
+            if let (Some(pc), Some(nc)) = (pc, nc) {
+                let (wp, wn) = (is_wide(pc), is_wide(nc));
+                let ws = pc.is_whitespace() || nc.is_whitespace();
+                // Latin–Latin: a word gap; Latin–Japanese: only a wide gap; Japanese–Japanese: never.
+                let limit = match (wp, wn) {
+                    (false, false) => 0.22,
+                    (true, true) => f32::MAX,
+                    _ => 0.8,
+                };
+                if !ws && gap > limit * em {
+                    text.push(' ');
+                }
+            }
+        }
+        text.push_str(&g.text);
+        b = [
+            b[0].min(g.x0),
+            b[1].min(g.y0),
+            b[2].max(g.x1),
+            b[3].max(g.y1),
+        ];
+        sizes.push(g.size);
+        prev = Some(g);
+    }
+    let text = text
+        .trim_matches(|c: char| c == ' ' || c == '\u{0}')
+        .to_string();
+    if text.trim().is_empty() {
+        return None;
+    }
+    sizes.sort_by(f32::total_cmp);
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
+    let chars = text.chars().count();
+    let gaps: f32 = piece
+        .windows(2)
+        .map(|w| (glyphs[w[1]].x0 - glyphs[w[0]].x1) / glyphs[w[1]].size.max(1.0))
+        .sum();
+    let mean_gap = if piece.len() > 1 {
+        gaps / (piece.len() - 1) as f32
+    } else {
+        0.0
+    };
+    Some(TextLine {
+        text,
+        dir,
+        bbox: canon_box_to_page(dir, b),
+        size,
+        chars,
+        glyphs: piece.to_vec(),
+        mean_gap,
+    })
+}
+
+/// Orders items (display boxes `[x0, y0, x1, y1]`) for reading: a recursive
+/// XY cut in which runs of rows that share a gutter are read column by column.
+/// `vertical[i]` marks vertical-writing items, whose columns read right to left;
+/// `chars[i]` is an item's length (it tells labels from text).
+pub(crate) fn reading_order(
+    boxes: &[[f32; 4]],
+    vertical: &[bool],
+    chars: &[usize],
+    min_gap: f32,
+) -> Vec<usize> {
+    let mut out = Vec::with_capacity(boxes.len());
+    let ids: Vec<usize> = (0..boxes.len()).collect();
+    xy(boxes, vertical, chars, ids, min_gap.max(1.0), 0, &mut out);
+    out
+}
+
+/// Free x-intervals.
+type Intervals = Vec<(f32, f32)>;
+
+const MAX_XY_DEPTH: u32 = 48;
+
+fn xy(
+    boxes: &[[f32; 4]],
+    vertical: &[bool],
+    chars: &[usize],
+    mut ids: Vec<usize>,
+    min_gap: f32,
+    depth: u32,
+    out: &mut Vec<usize>,
+) {
+    if ids.len() <= 1 || depth > MAX_XY_DEPTH {
+        row_major(boxes, &mut ids);
+        out.extend(ids);
+        return;
+    }
+    // Slabs: horizontal bands separated by white space.
+    ids.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
+    let mut slabs: Vec<Vec<usize>> = Vec::new();
+    let mut bottom = f32::MAX;
+    for &i in &ids {
+        let b = boxes[i];
+        let h = (b[3] - b[1]).max(0.1);
+        if slabs.is_empty() || b[3] < bottom + 0.3 * h.min(8.0) {
+            slabs.push(vec![i]);
+            bottom = b[1];
+        } else {
+            if let Some(s) = slabs.last_mut() {
+                s.push(i);
+            }
+            bottom = bottom.min(b[1]);
+        }
+    }
+    // Runs of slabs that share an interior gutter; each run keeps its x extent
+    // so that extending it costs the new slab only.
+    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32))> = Vec::new();
+    for slab in slabs {
+        let free = free_intervals(boxes, &slab);
+        let ext = extent(boxes, &slab);
+        if let Some((items, cur, run)) = blocks.last_mut() {
+            let inter = intersect(cur, &free);
+            let merged_ext = (run.0.min(ext.0), run.1.max(ext.1));
+            if !interior(merged_ext, &inter, min_gap).is_empty() {
+                items.extend(&slab);
+                *cur = inter;
+                *run = merged_ext;
+                continue;
+            }
+        }
+        blocks.push((slab, free, ext));
+    }
+    let n_blocks = blocks.len();
+    for (items, free, ext) in blocks {
+        let gutters = interior(ext, &free, min_gap);
+        let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
+        for &i in &items {
+            let cx = (boxes[i][0] + boxes[i][2]) * 0.5;
+            let k = gutters.iter().take_while(|g| cx > g.1).count();
+            cols[k].push(i);
+        }
+        if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
+            let rtl = items
+                .iter()
+                .all(|&i| vertical.get(i).copied().unwrap_or(false));
+            if rtl {
+                cols.reverse();
+            }
+            for c in cols {
+                if c.len() == items.len() {
+                    // No progress: avoid looping.
+                    let mut c = c;
+                    row_major(boxes, &mut c);
+                    out.extend(c);
+                } else {
+                    xy(boxes, vertical, chars, c, min_gap, depth + 1, out);
+                }
+            }
+        } else if n_blocks > 1 && items.len() > 1 {
+            xy(boxes, vertical, chars, items, min_gap, depth + 1, out);
+        } else {
+            let mut items = items;
+            row_major(boxes, &mut items);
+            out.extend(items);
+        }
+    }
+}
+
+/// A narrow column whose lines sit on the rows of the next column's lines is
+/// a column of labels (団体名： 音威子府村), read row by row, not a column of text.
+fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: f32) -> bool {
+    cols.windows(2).any(|w| {
+        let (left, right) = (&w[0], &w[1]);
+        let x0 = left.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
+        let x1 = left.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+        let short = left.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
+        if left.len() < 2 || (x1 - x0 > 12.0 * em && !short) {
+            return false;
+        }
+        // Both sides sorted by top edge: a sweep finds the row partners.
+        let mut r: Vec<[f32; 4]> = right.iter().map(|&i| boxes[i]).collect();
+        r.sort_by(|a, b| b[3].total_cmp(&a[3]));
+        let mut l: Vec<[f32; 4]> = left.iter().map(|&i| boxes[i]).collect();
+        l.sort_by(|a, b| b[3].total_cmp(&a[3]));
+        let mut j = 0;
+        let mut paired = 0;
+        for b in &l {
+            while j < r.len() && r[j][1] > b[3] {
+                j += 1;
+            }
+            let mut k = j;
+            while k < r.len() && r[k][3] >= b[1] {
+                let ov = b[3].min(r[k][3]) - b[1].max(r[k][1]);
+                if ov >= 0.5 * (b[3] - b[1]).min(r[k][3] - r[k][1]) {
+                    paired += 1;
+                    break;
+                }
+                k += 1;
+            }
+        }
+        paired * 10 >= l.len() * 6
+    })
+}
+
+/// Sorts items into rows from the top, each row left to right.
+fn row_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
+    ids.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut band = (0.0f32, 0.0f32);
+    for &i in ids.iter() {
+        let b = boxes[i];
+        let h = (b[3] - b[1]).max(0.01);
+        let joins = !rows.is_empty() && {
+            let ov = b[3].min(band.1) - b[1].max(band.0);
+            ov >= 0.5 * h.min((band.1 - band.0).max(0.01))
+        };
+        if joins {
+            if let Some(r) = rows.last_mut() {
+                r.push(i);
+            }
+        } else {
+            rows.push(vec![i]);
+            band = (b[1], b[3]);
+        }
+    }
+    ids.clear();
+    for mut r in rows {
+        r.sort_by(|&a, &b| boxes[a][0].total_cmp(&boxes[b][0]));
+        ids.extend(r);
+    }
+}
+
+/// Free x-intervals of a set of items (white space between and around them).
+fn free_intervals(boxes: &[[f32; 4]], ids: &[usize]) -> Vec<(f32, f32)> {
+    let mut spans: Vec<(f32, f32)> = ids.iter().map(|&i| (boxes[i][0], boxes[i][2])).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut free = Vec::new();
+    let mut x = f32::MIN;
+    for (a, b) in spans {
+        if a > x {
+            free.push((x, a));
+        }
+        x = x.max(b);
+    }
+    free.push((x, f32::MAX));
+    free
+}
+
+fn intersect(a: &[(f32, f32)], b: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let lo = a[i].0.max(b[j].0);
+        let hi = a[i].1.min(b[j].1);
+        if hi > lo {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 { i += 1 } else { j += 1 }
+    }
+    out
+}
+
+/// The free intervals that have items on both sides and are wide enough.
+fn interior(ext: (f32, f32), free: &[(f32, f32)], min_gap: f32) -> Vec<(f32, f32)> {
+    let (lo, hi) = ext;
+    free.iter()
+        .copied()
+        .filter(|&(a, b)| a > lo && b < hi && b - a >= min_gap)
+        .collect()
+}
+
+/// The x extent of a set of items.
+fn extent(boxes: &[[f32; 4]], ids: &[usize]) -> (f32, f32) {
+    let lo = ids.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
+    let hi = ids.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+    (lo, hi)
+}
+
+/// Some producers draw vertical writing with a horizontal font, placing
+/// each character on its own. Read row-wise, such a page gives lines of
+/// characters spaced a column pitch apart. When most of a page's upright
+/// glyphs sit in such lines (or alone), they are read again as vertical
+/// columns, and that reading is kept when it gives far fewer lines.
+pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec<TextLine> {
+    let upright: usize = lines
+        .iter()
+        .filter(|l| l.dir == Dir::Right)
+        .map(|l| l.glyphs.len())
+        .sum();
+    let down: usize = lines
+        .iter()
+        .filter(|l| l.dir == Dir::Down)
+        .map(|l| l.glyphs.len())
+        .sum();
+    let suspicious = |l: &TextLine| {
+        l.dir == Dir::Right
+            && (l.glyphs.len() == 1
+                || (l.mean_gap > 0.3 && l.text.chars().all(|c| is_wide(c) || c == ' ')))
+    };
+    let odd: usize = lines
+        .iter()
+        .filter(|l| suspicious(l))
+        .map(|l| l.glyphs.len())
+        .sum();
+    // Either most upright glyphs look like vertical writing, or the page is
+    // written vertically and stray upright glyphs (punctuation from another font) join its columns.
+    let mostly_odd = upright >= 20 && odd * 10 >= upright * 6;
+    let vertical_page = down >= 20 && odd > 0;
+    if !mostly_odd && !vertical_page {
+        return lines;
+    }
+    let take = |l: &TextLine| suspicious(l) || (vertical_page && l.dir == Dir::Down);
+    let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) =
+        lines.into_iter().partition(|l| take(l));
+    let turned: Vec<Glyph> = odd_lines
+        .iter()
+        .flat_map(|l| l.glyphs.iter())
+        .filter_map(|&i| glyphs.get(i))
+        .map(|g| {
+            if g.dir == Dir::Down {
+                return g.clone();
+            }
+            let b = g.page_box();
+            let (x0, y0) = Dir::Down.to_canon(b[0], b[3]);
+            let (x1, y1) = Dir::Down.to_canon(b[2], b[1]);
+            Glyph {
+                text: g.text.clone(),
+                dir: Dir::Down,
+                x0: x0.min(x1),
+                x1: x0.max(x1),
+                y0: y0.min(y1),
+                y1: y0.max(y1),
+                size: g.size,
+            }
+        })
+        .collect();
+    // Down glyphs of a vertical page keep their order along the column.
+    let idx: Vec<usize> = (0..turned.len()).collect();
+    let mut columns = build_lines(&turned, &idx, Split::AtGaps);
+    if !vertical_page && columns.len() * 2 > odd_lines.len() {
+        kept.extend(odd_lines);
+        return kept;
+    }
+    for c in &mut columns {
+        // Indices of the turned glyphs mean nothing to the caller.
+        c.glyphs.clear();
+    }
+    kept.extend(columns);
+    kept
+}
