@@ -126,11 +126,23 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     }
     drop_running_lines(&mut pages);
     join_tables(&mut pages);
-    // Body size: the size most glyphs of the document are set in.
+    // Body size: the size most characters of the document's running text
+    // (lines outside tables) are set in; with little running text, of all glyphs.
     let mut hist: HashMap<u32, usize> = HashMap::new();
     for p in &pages {
-        for (k, n) in &p.sizes {
-            *hist.entry(*k).or_default() += n;
+        for it in &p.items {
+            if let Item::Line(l) = it {
+                if l.size.is_finite() && l.size > 0.0 && l.size < 1000.0 {
+                    *hist.entry((l.size * 2.0).round() as u32).or_default() += l.chars;
+                }
+            }
+        }
+    }
+    if hist.values().sum::<usize>() < 200 {
+        for p in &pages {
+            for (k, n) in &p.sizes {
+                *hist.entry(*k).or_default() += n;
+            }
         }
     }
     let body = hist
@@ -142,7 +154,7 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
         .iter()
         .flat_map(|p| p.items.iter())
         .filter_map(|it| match it {
-            Item::Line(l) if body > 0.0 && l.size / body >= 1.2 && l.chars <= 60 => {
+            Item::Line(l) if body > 0.0 && l.size / body >= 1.2 && l.chars <= 40 => {
                 Some((l.size * 2.0).round() as u32)
             }
             _ => None,
@@ -910,7 +922,7 @@ fn emit_page(p: PageItems, body: f32, levels: &[u32], out: &mut Vec<Block>) {
             Item::Line(l) => {
                 let prov = Provenance::page(p.page, Some(bbox_of(l.bbox)));
                 let ratio = if body > 0.0 { l.size / body } else { 1.0 };
-                let kind = if ratio >= 1.2 && l.chars <= 60 {
+                let kind = if ratio >= 1.2 && l.chars <= 40 {
                     // Levels by the rank of the heading sizes the document uses.
                     let key = (l.size * 2.0).round() as u32;
                     let rank = levels.iter().filter(|&&k| k > key).count();
