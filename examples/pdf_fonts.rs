@@ -8,10 +8,16 @@
 //! cargo run --example pdf_fonts -- /work/shared/corpus-real/pdfjs/*.pdf
 //! ```
 //!
-//! Columns: glyphs decoded, glyphs with empty text (undecodable), and the
+//! Columns: glyphs decoded, glyphs with empty text (undecodable), the
 //! character-bigram Dice coefficient against the reference after removing
-//! white space, raw and after NFKC on both sides (order matters only within
-//! bigrams, so reading-order differences cost little).
+//! white space, raw (`dice`) and after NFKC on both sides (`nfkc`), and the
+//! Dice of the NFKC character multisets (`chars`, order-free). Bigram Dice
+//! also counts reading-order differences (content-stream order here, layout
+//! order in pdftotext); `chars` isolates decoding.
+//!
+//! Debug aids: `PDF_FONTS_DUMP=1` prints font dictionaries, ToUnicode CMaps,
+//! embedded cmap subtables and strings with undecodable glyphs;
+//! `PDF_FONTS_WIDTHS=1` prints each glyph's text and advances.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -118,7 +124,12 @@ fn run_content(
                     if std::env::var_os("PDF_FONTS_WIDTHS").is_some() {
                         let w: Vec<String> = glyphs
                             .iter()
-                            .map(|g| format!("{}={:.3}/{:.3}", g.text, g.width, g.vertical_advance))
+                            .map(|g| {
+                                format!(
+                                    "{:x}:{}={:.3}/{:.3}",
+                                    g.code, g.text, g.width, g.vertical_advance
+                                )
+                            })
                             .collect();
                         eprintln!(
                             "WIDTHS {:?} {} {}",
@@ -198,6 +209,33 @@ fn dump_font(doc: &Document, d: &Dictionary) {
             );
         }
     }
+    if let Some(Object::Dictionary(fd)) = d.get(b"FontDescriptor").ok().and_then(|o| deref(doc, o))
+    {
+        eprintln!("  DESC {:?}", fd);
+        if let Some(Object::Stream(s)) = fd.get(b"FontFile2").ok().and_then(|o| deref(doc, o)) {
+            if let Ok(b) = s.get_plain_content_with_limit(64 << 20) {
+                if let Ok(raw) = ttf_parser::RawFace::parse(&b, 0) {
+                    for t in raw.table_records {
+                        eprintln!("  TABLE {}", t.tag);
+                    }
+                    if let Some(c) = raw
+                        .table(ttf_parser::Tag::from_bytes(b"cmap"))
+                        .and_then(ttf_parser::cmap::Table::parse)
+                    {
+                        for sub in c.subtables {
+                            let mut v = Vec::new();
+                            sub.codepoints(|cp| {
+                                if v.len() < 40 {
+                                    v.push((cp, sub.glyph_index(cp).map(|g| g.0)))
+                                }
+                            });
+                            eprintln!("  CMAP {:?} {} {:x?}", sub.platform_id, sub.encoding_id, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
     for key in [&b"DescendantFonts"[..], b"Encoding"] {
         if let Some(o) = d.get(key).ok().and_then(|o| deref(doc, o)) {
             eprintln!("  {} = {:?}", String::from_utf8_lossy(key), o);
@@ -230,14 +268,35 @@ fn dice(a: &str, b: &str) -> f64 {
     2.0 * common as f64 / (nx + ny) as f64
 }
 
+/// Dice of the character multisets (order-free), white space and U+FFFD removed.
+fn char_dice(a: &str, b: &str) -> f64 {
+    let count = |t: &str| {
+        let mut m: HashMap<char, usize> = HashMap::new();
+        for c in t.chars().filter(|c| !c.is_whitespace() && *c != '\u{FFFD}') {
+            *m.entry(c).or_insert(0) += 1;
+        }
+        m
+    };
+    let (x, y) = (count(a), count(b));
+    let (nx, ny): (usize, usize) = (x.values().sum(), y.values().sum());
+    if nx + ny == 0 {
+        return 1.0;
+    }
+    let common: usize = x
+        .iter()
+        .map(|(k, v)| (*v).min(*y.get(k).unwrap_or(&0)))
+        .sum();
+    2.0 * common as f64 / (nx + ny) as f64
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_text = args.iter().any(|a| a == "--text");
     let show_warn = args.iter().any(|a| a == "--warnings");
     let limits = Limits::default();
     println!(
-        "{:<44} {:>5} {:>7} {:>6} {:>6} {:>6}",
-        "file", "pages", "glyphs", "undec", "dice", "nfkc"
+        "{:<44} {:>5} {:>7} {:>6} {:>6} {:>6} {:>6}",
+        "file", "pages", "glyphs", "undec", "dice", "nfkc", "chars"
     );
     for path in args.iter().filter(|a| !a.starts_with("--")) {
         let name = Path::new(path)
@@ -285,24 +344,26 @@ fn main() {
         let reference = std::fs::read_to_string(format!("{path}.pdftotext.txt"))
             .or_else(|_| std::fs::read_to_string(format!("{stem}.txt")))
             .ok();
-        let (d, dn) = match &reference {
+        let (d, dn, dc) = match &reference {
             Some(r) => {
                 let a: String = all.nfkc().collect();
                 let b: String = r.nfkc().collect();
                 (
                     format!("{:.3}", dice(&all, r)),
                     format!("{:.3}", dice(&a, &b)),
+                    format!("{:.3}", char_dice(&a, &b)),
                 )
             }
-            None => ("-".into(), "-".into()),
+            None => ("-".into(), "-".into(), "-".into()),
         };
         println!(
-            "{name:<44} {:>5} {:>7} {:>6} {:>6} {:>6}",
+            "{name:<44} {:>5} {:>7} {:>6} {:>6} {:>6} {:>6}",
             pages.len(),
             stats.glyphs,
             stats.undecodable,
             d,
-            dn
+            dn,
+            dc
         );
         if let (true, Some(r)) = (show_warn, &reference) {
             // Characters (NFKC) this decoder gives more or fewer often than the reference.

@@ -2,7 +2,7 @@
 """Generates the data tables of src/extract/pdf/font/ (run from the repo root).
 
     apt-get download poppler-data && dpkg -x poppler-data_*.deb x
-    pip install fonttools
+    pip install fonttools==4.68.0
     pip download --no-deps pdfminer.six==20260107 && unzip pdfminer.six-*.whl pdfminer/fontmetrics.py
     python3 tools/gen_font_tables.py x/usr/share/poppler/cMap/Adobe-Japan1 pdfminer/fontmetrics.py
 

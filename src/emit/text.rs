@@ -3,7 +3,8 @@
 use crate::model::{Block, BlockKind, Document};
 
 /// The document's text: one block a line, a table row's cells separated by a
-/// tab (a cell's lines joined by a space), pages separated by a form feed.
+/// tab at their column positions (a cell's lines joined by a space), pages
+/// separated by a form feed.
 pub fn render(doc: &Document) -> String {
     let mut out = String::new();
     let mut page = None;
@@ -21,13 +22,17 @@ fn render_blocks(blocks: &[Block], out: &mut String, page: &mut Option<u32>) {
         }
         match &b.kind {
             BlockKind::Table(t) => {
+                // Cells at their columns, so that rows line up as TSV even
+                // where spans leave a column empty.
+                let ncols = t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (c.col + c.col_span.max(1)) as usize)).max().unwrap_or(0).min(512);
                 for row in &t.rows {
-                    let cells: Vec<String> = row
-                        .cells
-                        .iter()
-                        .map(|c| c.text().replace('\n', " "))
-                        .collect();
-                    out.push_str(&cells.join("\t"));
+                    let mut cells = vec![String::new(); ncols];
+                    for c in &row.cells {
+                        if let Some(slot) = cells.get_mut(c.col as usize) {
+                            *slot = c.text().replace('\n', " ");
+                        }
+                    }
+                    out.push_str(cells.join("\t").trim_end_matches('\t'));
                     out.push('\n');
                 }
             }

@@ -232,7 +232,7 @@ fn xy(
     out: &mut Vec<usize>,
 ) {
     if ids.len() <= 1 || depth > MAX_XY_DEPTH {
-        row_major(boxes, &mut ids);
+        row_major(boxes, vertical, &mut ids);
         out.extend(ids);
         return;
     }
@@ -291,7 +291,7 @@ fn xy(
                 if c.len() == items.len() {
                     // No progress: avoid looping.
                     let mut c = c;
-                    row_major(boxes, &mut c);
+                    row_major(boxes, vertical, &mut c);
                     out.extend(c);
                 } else {
                     xy(boxes, vertical, chars, c, min_gap, depth + 1, out);
@@ -301,7 +301,7 @@ fn xy(
             xy(boxes, vertical, chars, items, min_gap, depth + 1, out);
         } else {
             let mut items = items;
-            row_major(boxes, &mut items);
+            row_major(boxes, vertical, &mut items);
             out.extend(items);
         }
     }
@@ -344,7 +344,7 @@ fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: 
 }
 
 /// Sorts items into rows from the top, each row left to right.
-fn row_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
+fn row_major(boxes: &[[f32; 4]], vertical: &[bool], ids: &mut Vec<usize>) {
     ids.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut band = (0.0f32, 0.0f32);
@@ -366,7 +366,12 @@ fn row_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
     }
     ids.clear();
     for mut r in rows {
-        r.sort_by(|&a, &b| boxes[a][0].total_cmp(&boxes[b][0]));
+        // Columns of vertical writing read right to left.
+        if r.iter().all(|&i| vertical.get(i).copied().unwrap_or(false)) {
+            r.sort_by(|&a, &b| boxes[b][2].total_cmp(&boxes[a][2]));
+        } else {
+            r.sort_by(|&a, &b| boxes[a][0].total_cmp(&boxes[b][0]));
+        }
         ids.extend(r);
     }
 }

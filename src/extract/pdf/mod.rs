@@ -6,6 +6,9 @@
 //! [`layout`] groups the remaining glyphs into lines and orders lines and
 //! tables for reading. Across pages, running headers and footers are dropped
 //! and tables that continue on the next page are joined.
+//!
+//! Debugging: with `TORIKUMI_PDF_DEBUG` set, each page's ruling lines and
+//! table grids go to stderr; `TORIKUMI_PDF_GLYPHS` adds every glyph.
 
 pub mod font;
 mod interp;
@@ -131,10 +134,12 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let mut hist: HashMap<u32, usize> = HashMap::new();
     for p in &pages {
         for it in &p.items {
-            if let Item::Line(l) = it {
-                if l.size.is_finite() && l.size > 0.0 && l.size < 1000.0 {
-                    *hist.entry((l.size * 2.0).round() as u32).or_default() += l.chars;
-                }
+            if let Item::Line(l) = it
+                && l.size.is_finite()
+                && l.size > 0.0
+                && l.size < 1000.0
+            {
+                *hist.entry((l.size * 2.0).round() as u32).or_default() += l.chars;
             }
         }
     }

@@ -368,6 +368,19 @@ fn vertical_writing_reads_columns_right_to_left() {
     // Each column is tall and narrow on the page.
     let b = ls[0].bbox;
     assert!(b[3] - b[1] > b[2] - b[0], "{b:?}");
+    // Columns closer than an em (no gutter) still read right to left.
+    let near: Vec<Glyph> = vec![
+        vglyph("左", 288.0, 700.0),
+        vglyph("列", 288.0, 690.0),
+        vglyph("右", 300.0, 700.0),
+        vglyph("列", 300.0, 690.0),
+    ];
+    let ls = layout::build_lines(&near, &idx, Split::AtGaps);
+    let boxes: Vec<[f32; 4]> = ls.iter().map(|l| l.bbox).collect();
+    let chars: Vec<usize> = ls.iter().map(|l| l.chars).collect();
+    let order = layout::reading_order(&boxes, &vertical, &chars, 10.0);
+    let texts: Vec<&str> = order.iter().map(|&i| ls[i].text.as_str()).collect();
+    assert_eq!(texts, vec!["右列", "左列"]);
 }
 
 #[test]

@@ -12,6 +12,16 @@
 //! 5. for Adobe-Japan1 CID fonts, the bundled CID → Unicode table.
 //!
 //! Unknown glyphs decode to empty text; the caller counts them.
+//!
+//! Widths come from `/Widths` + `/FirstChar` (simple fonts; standard 14
+//! metrics when absent), `/W` + `/DW` and `/W2` + `/DW2` (CID fonts; for
+//! predefined CMaps the CID is estimated, see `predefined`), and for Type 3
+//! fonts through the FontMatrix.
+//!
+//! `Font::load` may parse CMaps and read the embedded font program; load a
+//! font once per font dictionary (object id) of a document and reuse it. A
+//! `Font` is `Send + Sync`; cloning shares its large tables (CMaps, cmap
+//! reversals) and copies the small ones.
 
 #[rustfmt::skip]
 mod adobe_japan1;
@@ -119,6 +129,9 @@ pub struct Font {
     default_vadvance: f32,
     /// Standard 14 font widths by character, for simple fonts without /Widths.
     std14: Option<&'static [(u16, u16)]>,
+    /// Ascent and descent in text space per unit font size.
+    ascent: f32,
+    descent: f32,
     /// Glyph space → text space scale for widths (0.001, or the Type 3 FontMatrix).
     width_scale: f32,
     type3_matrix: Option<[f32; 6]>,
@@ -263,6 +276,8 @@ impl Font {
             width_scale: 0.001,
             type3_matrix: None,
             std14: None,
+            ascent: 0.88,
+            descent: -0.12,
         };
 
         // ToUnicode first; a broken one is dropped with a warning. A name
@@ -335,6 +350,8 @@ impl Font {
                 0.001
             };
         }
+
+        self.set_vmetrics(doc, desc);
 
         // Widths.
         self.first_char = get_num(doc, font, b"FirstChar")
@@ -443,13 +460,14 @@ impl Font {
         // An embedded TrueType program: its (3,0)/(1,0) cmap says which glyph
         // a code draws; the (3,1) cmap, if any, says what it means. That wins
         // for symbolic fonts and fonts without encoding, and fills the codes
-        // the encoding leaves empty in the others (ToUnicode still comes first).
+        // the encoding leaves empty in the others when there is no ToUnicode.
+        let wins = !has_encoding || symbolic;
         if subtype == b"TrueType"
+            && (wins || self.to_unicode.is_none())
             && let Some(ff) = desc.and_then(|d| d.get(b"FontFile2").ok())
             && let Some(data) = stream_bytes(doc, ff, stream_limit, "FontFile2", warnings)
             && let Some(t) = truetype::simple_codes_to_text(&data)
         {
-            let wins = !has_encoding || symbolic;
             for (c, s) in t.into_iter().enumerate() {
                 if s.is_some() && (wins || table[c].is_none()) {
                     table[c] = s;
@@ -545,6 +563,7 @@ impl Font {
             self.cid_text = CidText::Japan1;
         }
         let desc = get_dict(doc, cidfont, b"FontDescriptor");
+        self.set_vmetrics(doc, desc);
         let ff2 = desc.and_then(|d| d.get(b"FontFile2").ok());
         let is_type2 = get_name(doc, cidfont, b"Subtype") == Some(b"CIDFontType2");
         if self.to_unicode.is_none()
@@ -577,6 +596,16 @@ impl Font {
                 }
             }
         }
+        // An embedded TrueType program addressed without a CIDToGIDMap stream
+        // has glyph ids for CIDs, whatever its CIDSystemInfo says: reading
+        // them as Adobe-Japan1 would invent characters for codes the
+        // ToUnicode leaves out. Without ToUnicode or cmap it stays the last resort.
+        let gid_cids = is_type2
+            && ff2.is_some()
+            && !matches!(get(doc, cidfont, b"CIDToGIDMap"), Some(Object::Stream(_)));
+        if gid_cids && self.to_unicode.is_some() && matches!(self.cid_text, CidText::Japan1) {
+            self.cid_text = CidText::None;
+        }
         if self.to_unicode.is_none()
             && matches!(self.cid_text, CidText::None)
             && self.tt_reverse.is_none()
@@ -586,6 +615,28 @@ impl Font {
                 self.base_font,
                 String::from_utf8_lossy(&ordering)
             ));
+        }
+    }
+
+    /// Ascent and descent from the font descriptor (glyph space / 1000),
+    /// when plausible; Type 3 fonts scale by their matrix.
+    fn set_vmetrics(&mut self, doc: &Document, desc: Option<&Dictionary>) {
+        let Some(d) = desc else { return };
+        let scale = if self.kind == FontKind::Type3 {
+            self.width_scale.abs()
+        } else {
+            0.001
+        };
+        let a = get_num(doc, d, b"Ascent").map(|v| v * scale);
+        let de = get_num(doc, d, b"Descent").map(|v| v * scale);
+        if let Some(a) = a.filter(|a| *a > 0.0 && *a <= 3.0) {
+            self.ascent = a;
+        }
+        if let Some(de) = de
+            .map(|v| if v > 0.0 { -v } else { v })
+            .filter(|v| *v < 0.0 && *v >= -3.0)
+        {
+            self.descent = de;
         }
     }
 
@@ -739,6 +790,18 @@ impl Font {
     /// The /BaseFont name (Shift_JIS names decoded).
     pub fn base_font(&self) -> &str {
         &self.base_font
+    }
+
+    /// Ascent above the baseline in text space per unit font size, from the
+    /// font descriptor (0.88 when missing or implausible).
+    pub fn ascent(&self) -> f32 {
+        self.ascent
+    }
+
+    /// Descent below the baseline (negative) in text space per unit font size
+    /// (-0.12 when missing or implausible).
+    pub fn descent(&self) -> f32 {
+        self.descent
     }
 
     /// True when a ToUnicode CMap is in use.

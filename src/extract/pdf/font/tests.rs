@@ -543,3 +543,188 @@ fn standard_14_widths_without_widths_array() {
     let (f, _) = load(&doc, &font);
     assert!((glyphs(&f, b"A")[0].width - 0.667).abs() < 1e-6);
 }
+
+#[test]
+fn predefined_cid_estimates_pick_the_right_widths() {
+    let mut doc = Document::with_version("1.7");
+    // Proportional CIDs 1–95 get 0.3, half-width CIDs 231–325 get 0.5.
+    let w = vec![
+        1.into(),
+        95.into(),
+        300.into(),
+        231.into(),
+        325.into(),
+        500.into(),
+    ];
+    let widths = |enc: &str, doc: &mut Document, bytes: &[u8]| {
+        let mut cf = japan1_cidfont("CIDFontType0");
+        cf.set("W", w.clone());
+        let font = type0(doc, Object::Name(enc.as_bytes().to_vec()), cf, None);
+        let (f, _) = load(doc, &font);
+        glyphs(&f, bytes)
+            .iter()
+            .map(|g| (g.width * 1000.0).round() as i32)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(widths("90msp-RKSJ-H", &mut doc, b"Ab"), [300, 300]);
+    assert_eq!(widths("90ms-RKSJ-H", &mut doc, b"Ab"), [500, 500]);
+    assert_eq!(widths("UniJIS-UCS2-H", &mut doc, b"\x00A"), [300]);
+    assert_eq!(widths("UniJIS-UCS2-HW-H", &mut doc, b"\x00A"), [500]);
+    assert_eq!(widths("EUC-H", &mut doc, b"A\xa4\xa2"), [500, 1000]);
+}
+
+#[test]
+fn ascent_and_descent_from_descriptor() {
+    let mut doc = Document::with_version("1.7");
+    let fd = doc
+        .add_object(dictionary! { "Type" => "FontDescriptor", "Ascent" => 859, "Descent" => -137 });
+    let font = dictionary! { "Subtype" => "TrueType", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.859).abs() < 1e-6 && (f.descent() + 0.137).abs() < 1e-6);
+    let mut cf = japan1_cidfont("CIDFontType2");
+    cf.set("FontDescriptor", Object::Reference(fd));
+    let font = type0(&mut doc, "Identity-H".into(), cf, None);
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.859).abs() < 1e-6);
+    // Missing or absurd values fall back to defaults.
+    let fd = doc.add_object(dictionary! { "Ascent" => 1.0e9, "Descent" => 0 });
+    let font = dictionary! { "Subtype" => "Type1", "FontDescriptor" => Object::Reference(fd) };
+    let (f, _) = load(&doc, &font);
+    assert!((f.ascent() - 0.88).abs() < 1e-6 && (f.descent() + 0.12).abs() < 1e-6);
+}
+
+/// A TrueType file whose only table is a cmap with one (3,10) subtable.
+fn sfnt_with_subtable(sub: &[u8]) -> Vec<u8> {
+    let mut cmap = vec![0, 0, 0, 1, 0, 3, 0, 10, 0, 0, 0, 12];
+    cmap.extend_from_slice(sub);
+    let mut f = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+    f.extend_from_slice(b"cmap");
+    f.extend_from_slice(&0u32.to_be_bytes());
+    f.extend_from_slice(&28u32.to_be_bytes());
+    f.extend_from_slice(&(cmap.len() as u32).to_be_bytes());
+    f.extend_from_slice(&cmap);
+    f
+}
+
+#[test]
+fn hostile_format12_cmap_is_bounded() {
+    // A group claiming almost 2^32 codes after a real entry beyond the BMP.
+    let mut sub = Vec::new();
+    let groups: [(u32, u32, u32); 3] =
+        [(0x1, 0x1, 3), (0x20BB7, 0x20BB7, 4), (0x30000, u32::MAX, 5)];
+    sub.extend_from_slice(&12u16.to_be_bytes());
+    sub.extend_from_slice(&0u16.to_be_bytes());
+    sub.extend_from_slice(&((16 + 12 * groups.len()) as u32).to_be_bytes());
+    sub.extend_from_slice(&0u32.to_be_bytes());
+    sub.extend_from_slice(&(groups.len() as u32).to_be_bytes());
+    for (a, b, g) in groups {
+        for v in [a, b, g] {
+            sub.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    let started = std::time::Instant::now();
+    let rev = truetype::reverse_cmap(&sfnt_with_subtable(&sub));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let rev = rev.unwrap();
+    assert_eq!(rev.get(&4).map(String::as_str), Some("\u{20BB7}"));
+    assert_eq!(rev.get(&3), None); // a control character means nothing
+}
+
+#[test]
+fn embedded_truetype_cids_are_not_read_as_japan1() {
+    let mut doc = Document::with_version("1.7");
+    let ff = stream(&mut doc, &tiny_truetype(&[(0x65E5, 5)]));
+    let fd = doc.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile2" => ff });
+    let mut cf = japan1_cidfont("CIDFontType2");
+    cf.set("FontDescriptor", Object::Reference(fd));
+    cf.set("CIDToGIDMap", "Identity");
+    let tu = b"1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0005> <65E5> endbfchar";
+    let font = type0(&mut doc, "Identity-H".into(), cf.clone(), Some(tu));
+    let (f, _) = load(&doc, &font);
+    // CID 843 would be あ in Adobe-Japan1, but here it is a glyph id the ToUnicode omits.
+    assert_eq!(text(&f, b"\x00\x05\x03\x4b"), "日");
+    // Without an embedded program the CIDs are Adobe-Japan1.
+    cf.remove(b"FontDescriptor");
+    let font = type0(&mut doc, "Identity-H".into(), cf, Some(tu));
+    let (f, _) = load(&doc, &font);
+    assert_eq!(text(&f, b"\x00\x05\x03\x4b"), "日あ");
+}
+
+#[test]
+fn whole_document_round_trip_through_page_fonts() {
+    // A one-page PDF written to bytes, read back, and decoded the way the
+    // content-stream interpreter does: page fonts by resource name, Tf, Tj/TJ.
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let f1 = type0(
+        &mut doc,
+        "90ms-RKSJ-H".into(),
+        japan1_cidfont("CIDFontType0"),
+        None,
+    );
+    let f1 = doc.add_object(f1);
+    let tu = stream(&mut doc, TO_UNICODE);
+    let cid = doc.add_object(japan1_cidfont("CIDFontType2"));
+    let f2 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => Object::Name(b"\x82\x6c\x82\x72\x96\xbe\x92\xa9".to_vec()),
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu,
+    });
+    let content =
+        b"BT /F1 12 Tf (\x93\xfa\x96\x7b) Tj /F2 12 Tf [<00050010> -120 <0009>] TJ ET".to_vec();
+    let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id), "Contents" => Object::Reference(content_id),
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => Object::Reference(f1), "F2" => Object::Reference(f2) } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }));
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(catalog));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+
+    let doc = Document::load_mem(&bytes).unwrap();
+    let (_, page_id) = doc.get_pages().into_iter().next().unwrap();
+    let fonts = doc.get_page_fonts(page_id).unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page_id)).unwrap();
+    let mut current: Option<Font> = None;
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                let name = op.operands[0].as_name().unwrap();
+                current = Some(Font::load(
+                    &doc,
+                    fonts[name],
+                    &Limits::default(),
+                    &mut warnings,
+                ));
+            }
+            "Tj" | "TJ" => {
+                let f = current.as_ref().unwrap();
+                let strings: Vec<&[u8]> = match &op.operands[0] {
+                    Object::String(s, _) => vec![s],
+                    Object::Array(a) => a.iter().filter_map(|o| o.as_str().ok()).collect(),
+                    _ => vec![],
+                };
+                for s in strings {
+                    f.decode(s, &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        out.iter().map(|g| g.text.as_str()).collect::<String>(),
+        "日本日あ\u{20BB7}"
+    );
+}
+
+#[test]
+fn font_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Font>();
+}

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use ttf_parser::{PlatformId, RawFace, Tag, cmap};
 
-/// Most code points enumerated per subtable (a format 12 group can claim the
-/// whole Unicode range).
-const MAX_CODEPOINTS: usize = 200_000;
+/// Most subtables read from one cmap.
+const MAX_SUBTABLES: usize = 8;
 
 fn cmap_table(data: &[u8]) -> Option<cmap::Table<'_>> {
     let raw = RawFace::parse(data, 0).ok()?;
@@ -22,28 +21,39 @@ fn rank(cp: u32) -> (bool, u32) {
     (bad, cp)
 }
 
+/// Code points tried against each subtable. ttf-parser's own enumeration
+/// walks every code of every segment or group, which a hostile table can make
+/// billions long; probing fixed ranges costs a bounded ~135k lookups instead.
+fn probe_ranges(sub: &cmap::Subtable<'_>) -> &'static [std::ops::RangeInclusive<u32>] {
+    const BMP: &[std::ops::RangeInclusive<u32>] = &[0..=0xFFFF];
+    // Beyond the BMP only CJK ideograph extensions and compatibility supplement matter here.
+    const WIDE: &[std::ops::RangeInclusive<u32>] = &[0..=0xFFFF, 0x20000..=0x3134F];
+    match sub.format {
+        cmap::Format::SegmentedCoverage(_) | cmap::Format::ManyToOneRangeMappings(_) => WIDE,
+        _ => BMP,
+    }
+}
+
 fn reverse_of(table: &cmap::Table<'_>) -> HashMap<u16, u32> {
     let mut best: HashMap<u16, u32> = HashMap::new();
-    for sub in table.subtables {
+    for sub in table.subtables.into_iter().take(MAX_SUBTABLES) {
         if !sub.is_unicode() {
             continue;
         }
-        let mut n = 0usize;
-        sub.codepoints(|cp| {
-            n += 1;
-            if n > MAX_CODEPOINTS {
-                return;
-            }
-            if let Some(g) = sub.glyph_index(cp) {
-                if g.0 == 0 || char::from_u32(cp).is_none() {
-                    return;
+        for range in probe_ranges(&sub) {
+            for cp in range.clone() {
+                let Some(g) = sub.glyph_index(cp) else {
+                    continue;
+                };
+                if g.0 == 0 || char::from_u32(cp).is_none_or(char::is_control) {
+                    continue;
                 }
                 let e = best.entry(g.0).or_insert(cp);
                 if rank(cp) < rank(*e) {
                     *e = cp;
                 }
             }
-        });
+        }
     }
     best
 }
@@ -65,9 +75,15 @@ pub fn reverse_cmap(data: &[u8]) -> Option<HashMap<u16, String>> {
 /// (glyph → text). Without a Unicode subtable, (1,0) codes are Mac Roman.
 pub fn simple_codes_to_text(data: &[u8]) -> Option<Vec<Option<String>>> {
     let t = cmap_table(data)?;
+    let has_code_table = t.subtables.into_iter().take(MAX_SUBTABLES).any(|s| {
+        s.encoding_id == 0 && matches!(s.platform_id, PlatformId::Windows | PlatformId::Macintosh)
+    });
+    if !has_code_table {
+        return None;
+    }
     let rev = reverse_of(&t);
     let mut out = vec![None; 256];
-    for sub in t.subtables {
+    for sub in t.subtables.into_iter().take(MAX_SUBTABLES) {
         let sym = sub.platform_id == PlatformId::Windows && sub.encoding_id == 0;
         let mac = sub.platform_id == PlatformId::Macintosh && sub.encoding_id == 0;
         if !sym && !mac {
