@@ -88,14 +88,14 @@ fn run_content(
                     eprintln!("OP Tf {:?}", op.operands);
                 }
                 if let Some(Object::Name(n)) = op.operands.first() {
-                    if !cache.contains_key(n) {
-                        if let Some(d) = fonts.get(n) {
-                            let f = Font::load(doc, d, limits, &mut stats.warnings);
-                            if std::env::var_os("PDF_FONTS_DUMP").is_some() {
-                                dump_font(doc, d);
-                            }
-                            cache.insert(n.clone(), f);
+                    if !cache.contains_key(n)
+                        && let Some(d) = fonts.get(n)
+                    {
+                        let f = Font::load(doc, d, limits, &mut stats.warnings);
+                        if std::env::var_os("PDF_FONTS_DUMP").is_some() {
+                            dump_font(doc, d);
                         }
+                        cache.insert(n.clone(), f);
                     }
                     current = Some(n.clone());
                 }
@@ -201,37 +201,36 @@ fn run_content(
 /// Debug aid (env PDF_FONTS_DUMP=1): the font dictionary and its ToUnicode.
 fn dump_font(doc: &Document, d: &Dictionary) {
     eprintln!("FONT {:?}", d);
-    if let Some(Object::Stream(s)) = d.get(b"ToUnicode").ok().and_then(|o| deref(doc, o)) {
-        if let Ok(b) = s.get_plain_content_with_limit(1 << 20) {
-            eprintln!(
-                "TOUNICODE {}",
-                String::from_utf8_lossy(&b[..b.len().min(3000)])
-            );
-        }
+    if let Some(Object::Stream(s)) = d.get(b"ToUnicode").ok().and_then(|o| deref(doc, o))
+        && let Ok(b) = s.get_plain_content_with_limit(1 << 20)
+    {
+        eprintln!(
+            "TOUNICODE {}",
+            String::from_utf8_lossy(&b[..b.len().min(3000)])
+        );
     }
     if let Some(Object::Dictionary(fd)) = d.get(b"FontDescriptor").ok().and_then(|o| deref(doc, o))
     {
         eprintln!("  DESC {:?}", fd);
-        if let Some(Object::Stream(s)) = fd.get(b"FontFile2").ok().and_then(|o| deref(doc, o)) {
-            if let Ok(b) = s.get_plain_content_with_limit(64 << 20) {
-                if let Ok(raw) = ttf_parser::RawFace::parse(&b, 0) {
-                    for t in raw.table_records {
-                        eprintln!("  TABLE {}", t.tag);
-                    }
-                    if let Some(c) = raw
-                        .table(ttf_parser::Tag::from_bytes(b"cmap"))
-                        .and_then(ttf_parser::cmap::Table::parse)
-                    {
-                        for sub in c.subtables {
-                            let mut v = Vec::new();
-                            sub.codepoints(|cp| {
-                                if v.len() < 40 {
-                                    v.push((cp, sub.glyph_index(cp).map(|g| g.0)))
-                                }
-                            });
-                            eprintln!("  CMAP {:?} {} {:x?}", sub.platform_id, sub.encoding_id, v);
+        if let Some(Object::Stream(s)) = fd.get(b"FontFile2").ok().and_then(|o| deref(doc, o))
+            && let Ok(b) = s.get_plain_content_with_limit(64 << 20)
+            && let Ok(raw) = ttf_parser::RawFace::parse(&b, 0)
+        {
+            for t in raw.table_records {
+                eprintln!("  TABLE {}", t.tag);
+            }
+            if let Some(c) = raw
+                .table(ttf_parser::Tag::from_bytes(b"cmap"))
+                .and_then(ttf_parser::cmap::Table::parse)
+            {
+                for sub in c.subtables {
+                    let mut v = Vec::new();
+                    sub.codepoints(|cp| {
+                        if v.len() < 40 {
+                            v.push((cp, sub.glyph_index(cp).map(|g| g.0)))
                         }
-                    }
+                    });
+                    eprintln!("  CMAP {:?} {} {:x?}", sub.platform_id, sub.encoding_id, v);
                 }
             }
         }

@@ -24,7 +24,13 @@ fn render_blocks(blocks: &[Block], out: &mut String, page: &mut Option<u32>) {
             BlockKind::Table(t) => {
                 // Cells at their columns, so that rows line up as TSV even
                 // where spans leave a column empty.
-                let ncols = t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (c.col + c.col_span.max(1)) as usize)).max().unwrap_or(0).min(512);
+                let ncols = t
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.cells.iter().map(|c| (c.col + c.col_span.max(1)) as usize))
+                    .max()
+                    .unwrap_or(0)
+                    .min(512);
                 for row in &t.rows {
                     let mut cells = vec![String::new(); ncols];
                     for c in &row.cells {
