@@ -177,6 +177,7 @@ def build_corpus(args, work):
         "html": HTML_SIZES,
         "v": 2,
     }
+    key = json.loads(json.dumps(key))  # tuples as lists, as read back
     if stamp.exists() and json.loads(stamp.read_text()).get("key") == key:
         return corpus, json.loads(stamp.read_text())["pages"]
     if corpus.exists():
@@ -196,19 +197,38 @@ def build_corpus(args, work):
 
 
 def run_timed(cmd, timing_file=None):
-    """Runs `cmd`; returns (seconds, peak RSS in MiB). With `timing_file`,
-    the seconds are the ones the command wrote there (in-process timing)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
+    """Runs `cmd`; returns (seconds, peak RSS in MiB, CPU seconds). With
+    `timing_file`, the seconds are the ones the command wrote there
+    (in-process timing, "wall cpu").
+
+    The command is started by a small helper process (this file with
+    --timed): a process forked from this one would report this one's memory
+    as its own peak (Linux counts the pages a child shares after fork), and
+    this one holds the corpus builder and the outputs read back."""
+    helper = [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--timed"]
+    p = subprocess.run(helper + [str(c) for c in cmd], capture_output=True)
     if p.returncode != 0:
-        sys.exit(f"compare.py: {' '.join(map(str, cmd))} failed: {err.decode()[-2000:]}")
+        sys.exit(f"compare.py: {' '.join(map(str, cmd))} failed: {p.stderr.decode()[-2000:]}")
+    wall, rss_kb, cpu = p.stdout.split()
+    wall, cpu = float(wall), float(cpu)
     if timing_file:
-        wall = float(Path(timing_file).read_text())
-    return wall, ru.ru_maxrss / 1024.0
+        wall, cpu = map(float, Path(timing_file).read_text().split())
+    return wall, int(rss_kb) / 1024.0, cpu
+
+
+def timed_main(cmd):
+    """--timed: runs `cmd` with its output discarded and prints its wall
+    seconds, peak RSS (KiB, its largest process) and CPU seconds."""
+    t0 = time.monotonic()
+    pid = os.posix_spawnp(cmd[0], cmd, os.environ,
+                          file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.stderr.write(f"exit status {code}\n")
+        sys.exit(1)
+    print(wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime)
 
 
 def dir_bytes(d):
@@ -227,6 +247,7 @@ def main():
     ap.add_argument("--markdown", help="also write the table as markdown to this file")
     args = ap.parse_args()
 
+    load0 = f"{os.getloadavg()[0]:.2f}"
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus, pages = build_corpus(args, work)
@@ -266,7 +287,8 @@ def main():
             for t, f in tools:
                 res[t].append(f(d))
                 print(f"  pdf {name} run {r + 1} {t}: {res[t][-1][0]:.2f} s", file=sys.stderr)
-        med = {t: (statistics.median(x[0] for x in v), max(x[1] for x in v)) for t, v in res.items()}
+        med = {t: (statistics.median(x[0] for x in v), max(x[1] for x in v),
+                   statistics.median(x[2] for x in v)) for t, v in res.items()}
         rows.append((name, count, npages, mb, med))
 
     # Scaling: every PDF group in one batch, 1 thread against all.
@@ -279,10 +301,13 @@ def main():
     all_pages = sum(n * c for _, n, c in PDF_GROUPS)
     one, many = [], []
     for r in range(args.runs):
-        one.append(torikumi(alld, 1)[0])
-        many.append(torikumi(alld, args.threads)[0])
+        one.append(torikumi(alld, 1))
+        many.append(torikumi(alld, args.threads))
     # In-run pairing: the ratio of each pair, then the median.
-    scale = statistics.median(a / b for a, b in zip(one, many))
+    scale = statistics.median(a[0] / b[0] for a, b in zip(one, many))
+    # CPU used per wall second by the threads run: below the thread count
+    # when the machine's other users took the cores.
+    busy = statistics.median(b[2] / b[0] for b in many)
 
     # Memory: 100 and 1,000 documents.
     d1000 = corpus / "docs1000"
@@ -308,6 +333,7 @@ def main():
             secs.append(torikumi(d, 1))
         outputs[tag] = comparable(scratch / "tk" / "initiatives.jsonl")
         html_rows.append((tag, len(list(d.iterdir())), mb, statistics.median(s[0] for s in secs),
+                          statistics.median(s[2] for s in secs),
                           max(s[1] for s in secs)))
     same = all(outputs[t] == outputs["utf8"] for t in outputs)
     n_init = len(outputs["utf8"])
@@ -317,34 +343,39 @@ def main():
     lines = []
     cores = os.cpu_count()
     lines.append(f"torikumi vs peers — {cores} cores, medians of {args.runs} runs, single-threaded unless said")
+    lines.append(f"load average at start {load0}, at end {os.getloadavg()[0]:.2f} "
+                 "(other users of the machine; CPU-time figures are the steadier then)")
     lines.append("")
-    lines.append("PDF: pages/s (MB/s) [peak RSS MiB]")
-    hdr = ["group", "docs", "pages", "MB"] + [t for t, _ in tools] + [f"tk/{t}" for t, _ in tools[1:]]
-    table = [hdr]
-    tot = {t: 0.0 for t, _ in tools}
-    for name, count, npages, mb, med in rows:
-        cells = [name, str(count), str(npages), f"{mb:.1f}"]
+    for clock, k in (("wall-clock", 0), ("CPU time (user+sys)", 2)):
+        lines.append(f"PDF, by {clock}: pages/s (MB/s)" + (" [peak RSS MiB]" if k == 0 else ""))
+        hdr = ["group", "docs", "pages", "MB"] + [t for t, _ in tools] + [f"tk/{t}" for t, _ in tools[1:]]
+        table = [hdr]
+        tot = {t: 0.0 for t, _ in tools}
+        for name, count, npages, mb, med in rows:
+            cells = [name, str(count), str(npages), f"{mb:.1f}"]
+            for t, _ in tools:
+                sec = med[t][k]
+                tot[t] += sec
+                cells.append(f"{npages / sec:.0f} ({mb / sec:.1f})" + (f" [{med[t][1]:.0f}]" if k == 0 else ""))
+            for t, _ in tools[1:]:
+                cells.append(f"{med[t][k] / med['torikumi'][k]:.2f}x")
+            table.append(cells)
+        tp = sum(r[2] for r in rows)
+        tmb = sum(r[3] for r in rows)
+        cells = ["all", str(sum(r[1] for r in rows)), str(tp), f"{tmb:.1f}"]
         for t, _ in tools:
-            s, rss = med[t]
-            tot[t] += s
-            cells.append(f"{npages / s:.0f} ({mb / s:.1f}) [{rss:.0f}]")
+            cells.append(f"{tp / tot[t]:.0f} ({tmb / tot[t]:.1f})")
         for t, _ in tools[1:]:
-            cells.append(f"{med[t][0] / med['torikumi'][0]:.2f}x")
+            cells.append(f"{tot[t] / tot['torikumi']:.2f}x")
         table.append(cells)
-    tp = sum(r[2] for r in rows)
-    tmb = sum(r[3] for r in rows)
-    cells = ["all", str(sum(r[1] for r in rows)), str(tp), f"{tmb:.1f}"]
-    for t, _ in tools:
-        cells.append(f"{tp / tot[t]:.0f} ({tmb / tot[t]:.1f})")
-    for t, _ in tools[1:]:
-        cells.append(f"{tot[t] / tot['torikumi']:.2f}x")
-    table.append(cells)
-    lines += fmt_table(table)
+        lines += fmt_table(table)
+        lines.append("")
     lines.append("tk/peer: how many times faster torikumi's whole job is than the peer's text extraction")
     lines.append("")
     lines.append(f"PDF, all {all_pages} pages in one batch: 1 thread {all_pages / statistics.median(one):.0f} pages/s, "
                  f"{args.threads} threads {all_pages / statistics.median(many):.0f} pages/s, "
-                 f"scaling {scale:.2f}x ({scale / args.threads:.2f} of linear)")
+                 f"scaling {scale:.2f}x ({scale / args.threads:.2f} of linear; "
+                 f"the {args.threads}-thread runs got {busy:.2f} cores)")
     lines.append("")
     lines.append("Peak RSS (MiB), whole corpus PDFs:")
     lines += fmt_table([["documents", "1 thread", f"{args.threads} threads"],
@@ -354,9 +385,9 @@ def main():
                          f"{mem[(1000, args.threads)] / mem[(100, args.threads)]:.2f}"]])
     lines.append("")
     lines.append("HTML, torikumi whole job, 1 thread:")
-    t = [["encoding", "pages", "MB", "MB/s", "peak RSS MiB"]]
-    for tag, n, mb, s, rss in html_rows:
-        t.append([tag, str(n), f"{mb:.1f}", f"{mb / s:.1f}", f"{rss:.0f}"])
+    t = [["encoding", "pages", "MB", "MB/s", "MB/CPU-s", "peak RSS MiB"]]
+    for tag, n, mb, s, cpu, rss in html_rows:
+        t.append([tag, str(n), f"{mb:.1f}", f"{mb / s:.1f}", f"{mb / cpu:.1f}", f"{rss:.0f}"])
     lines += fmt_table(t)
     lines.append(f"decoding: {'identical' if same else 'DIFFERENT'} initiatives in every encoding "
                  f"({n_init} each, compared without ids)")
@@ -398,7 +429,7 @@ def peer_main(kind, d, tfile):
     if kind == "pymupdf":
         import pymupdf
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for f in files:
             with pymupdf.open(f) as doc:
                 for page in doc:
@@ -406,23 +437,25 @@ def peer_main(kind, d, tfile):
     elif kind == "pdfminer":
         from pdfminer.high_level import extract_text
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for f in files:
             extract_text(f)
     elif kind == "lxml":
         import lxml.html
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for f in files:
             with open(f, "rb") as fh:
                 lxml.html.document_fromstring(fh.read())
     else:
         sys.exit(f"unknown peer {kind}")
-    Path(tfile).write_text(str(time.perf_counter() - t0))
+    Path(tfile).write_text(f"{time.perf_counter() - t0} {time.process_time() - c0}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--peer":
+    if len(sys.argv) > 2 and sys.argv[1] == "--timed":
+        timed_main(sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--peer":
         peer_main(*sys.argv[2:])
     else:
         main()
