@@ -372,8 +372,8 @@ def main():
         lines.append("")
     lines.append("tk/peer: how many times faster torikumi's whole job is than the peer's text extraction")
     lines.append("")
-    lines.append(f"PDF, all {all_pages} pages in one batch: 1 thread {all_pages / statistics.median(one):.0f} pages/s, "
-                 f"{args.threads} threads {all_pages / statistics.median(many):.0f} pages/s, "
+    lines.append(f"PDF, all {all_pages} pages in one batch: 1 thread {all_pages / statistics.median(x[0] for x in one):.0f} pages/s, "
+                 f"{args.threads} threads {all_pages / statistics.median(x[0] for x in many):.0f} pages/s, "
                  f"scaling {scale:.2f}x ({scale / args.threads:.2f} of linear; "
                  f"the {args.threads}-thread runs got {busy:.2f} cores)")
     lines.append("")
