@@ -14,6 +14,12 @@ use torikumi::source::fetch::{self, FetchOptions, Fetcher};
 use torikumi::source::{self, Input};
 use torikumi::{Limits, emit};
 
+// Allocation-heavy work on short-lived per-document threads: mimalloc's
+// thread-local heaps are faster than glibc malloc there (benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Turns Japanese prefectural and municipal reports (HTML, PDF, text) into a
 /// JSON Lines dataset of the initiatives they list.
 #[derive(Parser)]

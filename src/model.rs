@@ -153,7 +153,11 @@ impl Table {
     pub fn column_count(&self) -> usize {
         self.rows
             .iter()
-            .flat_map(|r| r.cells.iter().map(|c| c.col.saturating_add(c.col_span.max(1)) as usize))
+            .flat_map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.col.saturating_add(c.col_span.max(1)) as usize)
+            })
             .max()
             .unwrap_or(0)
             .min(512)

@@ -6,7 +6,6 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result, Stage};
@@ -385,17 +384,24 @@ fn read_journal(out: &std::path::Path) -> Finished {
 }
 
 /// Processes `inputs` in parallel and writes the output files atomically.
-/// Output order and bytes do not depend on the thread count: documents are
-/// processed in chunks and each chunk is written in input order, so memory
-/// stays bounded by a chunk, not the batch. Each finished chunk is also
-/// appended to a journal, so that `resume` can skip it after a crash.
-/// `on_done` sees every document as it finishes (for progress and error lines).
+/// Output order and bytes do not depend on the thread count: workers take
+/// documents in input order and serialize their records; this thread writes
+/// them in input order as they come. A worker never runs more than a small
+/// window of documents ahead of the writer, so memory stays bounded by a few
+/// documents, not the batch, and no worker waits for a slow document to
+/// finish before starting the next (as it would with fixed chunks). Each
+/// written document is also appended to a journal, so that `resume` can skip
+/// it after a crash. `on_done` sees every document as it finishes (for
+/// progress and error lines).
 pub fn run(
     inputs: &[Input],
     opts: &Options,
     fetcher: Option<&dyn Fetch>,
     on_done: &(dyn Fn(&DocOutput) + Sync),
 ) -> io::Result<Summary> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+
     let start = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -415,46 +421,111 @@ pub fn run(
             output: out.clone(),
         })?;
     }
+    let threads = pool.current_num_threads();
+    let window = (threads * 4).max(8);
+    let next = AtomicUsize::new(0);
+    // How many documents the writer has written; workers wait on it.
+    let written = (Mutex::new(0usize), Condvar::new());
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, io::Result<Done>)>();
     let mut summary = Summary::default();
-    let chunk = (pool.current_num_threads() * 4).max(8);
-    for part in inputs.chunks(chunk) {
-        let done: Vec<(DocOutput, bool)> = pool.install(|| {
-            part.par_iter()
-                .map(|input| {
+    let result = pool.in_place_scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, written, stop, finished) = (&next, &written, &stop, &finished);
+            s.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    {
+                        let mut w = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *w + window && !stop.load(Ordering::Relaxed) {
+                            w = written.1.wait(w).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let out = process_input(
                         input,
                         &opts.limits,
                         fetcher,
-                        opts.resume.then_some(&finished),
+                        opts.resume.then_some(finished),
                     );
                     let reused = opts.resume
                         && finished
                             .contains_key(&(out.record.source.clone(), out.record.sha256.clone()));
                     on_done(&out);
-                    (out, reused)
-                })
-                .collect()
-        });
-        for (d, reused) in &done {
-            output.write(&d.record, &d.initiatives, &d.kpis)?;
-            if !reused && d.record.error.is_none() {
-                journal.write(&JournalEntry {
-                    sha256: d.record.sha256.clone(),
-                    output: d.clone(),
-                })?;
-            }
-            summary.documents += 1;
-            summary.resumed += usize::from(*reused);
-            summary.failed += usize::from(d.record.error.is_some());
-            summary.initiatives += d.initiatives.len();
-            summary.kpis += d.kpis.len();
+                    let done = Done::new(out, reused);
+                    if tx.send((i, done)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        journal.flush()?;
-    }
+        drop(tx);
+        let mut pending: std::collections::BTreeMap<usize, io::Result<Done>> = Default::default();
+        let mut want = 0usize;
+        let mut write = || -> io::Result<()> {
+            for (i, d) in &rx {
+                pending.insert(i, d);
+                while let Some(d) = pending.remove(&want) {
+                    let d = d?;
+                    output.write_rendered(&d.lines)?;
+                    if !d.reused && !d.failed {
+                        journal.write_raw(&d.lines.journal_line(&d.sha256), 1)?;
+                    }
+                    summary.documents += 1;
+                    summary.resumed += usize::from(d.reused);
+                    summary.failed += usize::from(d.failed);
+                    summary.initiatives += d.lines.initiative_count;
+                    summary.kpis += d.lines.kpi_count;
+                    want += 1;
+                    *written.0.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                    written.1.notify_all();
+                }
+                if pending.is_empty() {
+                    // Caught up: what is written survives a crash.
+                    journal.flush()?;
+                }
+            }
+            Ok(())
+        };
+        let r = write();
+        if r.is_err() {
+            // Release the workers: they stop at their next document.
+            stop.store(true, Ordering::Relaxed);
+            let _guard = written.0.lock().unwrap_or_else(|e| e.into_inner());
+            written.1.notify_all();
+        }
+        drop(rx);
+        r
+    });
+    result?;
+    journal.flush()?;
     drop(journal);
     output.commit()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// A finished document as the writer needs it: its lines, serialized.
+struct Done {
+    lines: emit::Rendered,
+    sha256: String,
+    reused: bool,
+    failed: bool,
+}
+
+impl Done {
+    fn new(out: DocOutput, reused: bool) -> io::Result<Done> {
+        Ok(Done {
+            lines: emit::Rendered::new(&out.record, &out.initiatives, &out.kpis)?,
+            failed: out.record.error.is_some(),
+            sha256: out.record.sha256,
+            reused,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,13 @@ impl JsonLines {
         Ok(())
     }
 
+    /// Appends lines already serialized (each ending in a newline).
+    pub fn write_raw(&mut self, lines: &[u8], records: u64) -> io::Result<()> {
+        self.out.write_all(lines)?;
+        self.records += records;
+        Ok(())
+    }
+
     /// Flushes buffered lines to the file.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
@@ -64,6 +71,75 @@ impl JsonLines {
     pub fn finish(self) -> io::Result<()> {
         let f = self.out.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()
+    }
+}
+
+/// One document's lines of the three files, serialized once: on the worker
+/// thread that read the document, so that the thread writing the files in
+/// order only copies bytes, and the journal reuses the same bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Its line of documents.jsonl, newline included.
+    pub document: Vec<u8>,
+    /// Its lines of initiatives.jsonl.
+    pub initiatives: Vec<u8>,
+    /// Its lines of kpis.jsonl.
+    pub kpis: Vec<u8>,
+    /// How many lines `initiatives` holds.
+    pub initiative_count: usize,
+    /// How many lines `kpis` holds.
+    pub kpi_count: usize,
+}
+
+impl Rendered {
+    /// Serializes one document's records.
+    pub fn new(
+        doc: &DocumentRecord,
+        initiatives: &[InitiativeRecord],
+        kpis: &[KpiRecord],
+    ) -> io::Result<Self> {
+        fn lines<T: Serialize>(records: &[T], out: &mut Vec<u8>) -> io::Result<()> {
+            for r in records {
+                serde_json::to_writer(&mut *out, r).map_err(io::Error::other)?;
+                out.push(b'\n');
+            }
+            Ok(())
+        }
+        let mut r = Rendered {
+            initiative_count: initiatives.len(),
+            kpi_count: kpis.len(),
+            ..Rendered::default()
+        };
+        lines(std::slice::from_ref(doc), &mut r.document)?;
+        lines(initiatives, &mut r.initiatives)?;
+        lines(kpis, &mut r.kpis)?;
+        Ok(r)
+    }
+
+    /// The journal's line for this document: the same JSON as serializing
+    /// `{"sha256": .., "output": {"record": .., "initiatives": [..], "kpis": [..]}}`,
+    /// made from the lines already serialized. (A newline inside a JSON
+    /// string is escaped, so every raw newline ends a record.)
+    pub fn journal_line(&self, sha256: &str) -> Vec<u8> {
+        fn array(lines: &[u8], out: &mut Vec<u8>) {
+            out.push(b'[');
+            let body = lines.strip_suffix(b"\n").unwrap_or(lines);
+            out.extend(body.iter().map(|&b| if b == b'\n' { b',' } else { b }));
+            out.push(b']');
+        }
+        let mut out = Vec::with_capacity(
+            self.document.len() + self.initiatives.len() + self.kpis.len() + 160,
+        );
+        out.extend_from_slice(b"{\"sha256\":");
+        serde_json::to_writer(&mut out, sha256).expect("a string serializes");
+        out.extend_from_slice(b",\"output\":{\"record\":");
+        out.extend_from_slice(self.document.strip_suffix(b"\n").unwrap_or(&self.document));
+        out.extend_from_slice(b",\"initiatives\":");
+        array(&self.initiatives, &mut out);
+        out.extend_from_slice(b",\"kpis\":");
+        array(&self.kpis, &mut out);
+        out.extend_from_slice(b"}}\n");
+        out
     }
 }
 
@@ -123,6 +199,14 @@ impl Output {
             self.kpis.write(k)?;
         }
         Ok(())
+    }
+
+    /// Writes one document's records, serialized beforehand.
+    pub fn write_rendered(&mut self, r: &Rendered) -> io::Result<()> {
+        self.documents.write_raw(&r.document, 1)?;
+        self.initiatives
+            .write_raw(&r.initiatives, r.initiative_count as u64)?;
+        self.kpis.write_raw(&r.kpis, r.kpi_count as u64)
     }
 
     /// Puts the new output in place in one atomic step.

@@ -454,8 +454,18 @@ impl Font {
                 }
             }
         }
+        // Differences often repeat one name for long runs of codes (/g0 … /g0).
+        let mut last: Option<(&[u8], Option<String>)> = None;
         for (c, name) in &diffs {
-            table[usize::from(*c)] = glyphs::name_to_unicode(name);
+            let text = match &last {
+                Some((n, t)) if *n == name.as_slice() => t.clone(),
+                _ => {
+                    let t = glyphs::name_to_unicode(name);
+                    last = Some((name, t.clone()));
+                    t
+                }
+            };
+            table[usize::from(*c)] = text;
         }
         // An embedded TrueType program: its (3,0)/(1,0) cmap says which glyph
         // a code draws; the (3,1) cmap, if any, says what it means. That wins
