@@ -787,9 +787,7 @@ impl Flow {
         let label_cols: Vec<usize> = (0..first_item_col)
             .filter(|c| !grid.is_code_col(header_rows, *c))
             .collect();
-        let code_cols: Vec<usize> = (0..grid.ncols)
-            .filter(|c| grid.is_code_col(header_rows, *c))
-            .collect();
+        let code_cols = grid.code_columns(header_rows);
         let mut labels = LabelTracker::default();
         for r in header_rows..grid.rows.len() {
             let row_labels = labels.row(grid, r, &label_cols);
@@ -857,9 +855,7 @@ impl Flow {
             .filter(|&c| c < main || grid.is_row_label_col(header_rows, c))
             .filter(|&c| c != main)
             .collect();
-        let code_cols: Vec<usize> = (0..grid.ncols)
-            .filter(|c| grid.is_code_col(header_rows, *c))
-            .collect();
+        let code_cols = grid.code_columns(header_rows);
         let mut labels = LabelTracker::default();
         for r in header_rows..grid.rows.len() {
             let row_labels = labels.row(grid, r, &label_cols);
@@ -1071,6 +1067,13 @@ impl<'a> Grid<'a> {
                 .map(|(cell, _)| one_line(&cell.text()))
                 .filter(|t| !t.is_empty())
         })
+    }
+
+    /// Columns whose header names policy codes (施策Code, 事業番号, ...).
+    fn code_columns(&self, header_rows: usize) -> Vec<usize> {
+        (0..self.ncols)
+            .filter(|&c| self.is_code_col(header_rows, c))
+            .collect()
     }
 
     fn is_code_col(&self, header_rows: usize, c: usize) -> bool {
