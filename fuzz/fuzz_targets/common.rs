@@ -14,3 +14,20 @@ pub fn limits() -> Limits {
         max_time: Duration::from_secs(5),
     }
 }
+
+/// HTTP charsets a fuzz input can select with its first byte.
+const CHARSETS: [Option<&str>; 6] = [
+    None,
+    Some("utf-8"),
+    Some("shift_jis"),
+    Some("euc-jp"),
+    Some("iso-2022-jp"),
+    Some("x-bogus"),
+];
+
+/// Splits an input into the HTTP charset its first byte picks and the body.
+#[allow(dead_code)] // not every target includes it
+pub fn charset_and_body(data: &[u8]) -> Option<(Option<&'static str>, &[u8])> {
+    let (&sel, body) = data.split_first()?;
+    Some((CHARSETS[sel as usize % CHARSETS.len()], body))
+}

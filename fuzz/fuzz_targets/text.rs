@@ -4,19 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 mod common;
 
-const CHARSETS: [Option<&str>; 6] = [
-    None,
-    Some("utf-8"),
-    Some("shift_jis"),
-    Some("euc-jp"),
-    Some("iso-2022-jp"),
-    Some("x-bogus"),
-];
-
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, body)) = data.split_first() else {
+    let Some((charset, body)) = common::charset_and_body(data) else {
         return;
     };
-    let charset = CHARSETS[sel as usize % CHARSETS.len()];
     let _ = torikumi::extract::text::extract(body, charset, &common::limits());
 });
