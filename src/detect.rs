@@ -80,7 +80,7 @@ pub enum EncodingSource {
     Http,
     /// The document's own `<meta charset>` or `http-equiv` declaration.
     Meta,
-    /// Guessed from the bytes (chardetng, with the `.jp` TLD hint).
+    /// Guessed from the bytes (see [`guess`]).
     Detected,
 }
 
@@ -105,8 +105,9 @@ pub fn encoding(
 /// How many non-ASCII bytes [`guess`] feeds chardetng before it decides.
 const SAMPLE_NON_ASCII: usize = 4096;
 
-/// Guesses the encoding of undeclared bytes. Valid UTF-8 wins; otherwise
-/// chardetng with the Japanese top-level domain as a hint.
+/// Guesses the encoding of undeclared bytes. ISO-2022-JP by its escapes,
+/// then valid UTF-8; then Shift_JIS or EUC-JP when only one of them reads as
+/// Japanese; otherwise chardetng with the Japanese top-level domain as a hint.
 pub fn guess(bytes: &[u8]) -> &'static Encoding {
     // ISO-2022-JP is 7-bit, so valid UTF-8 too: its escape sequences tell it apart.
     if bytes
@@ -318,5 +319,19 @@ mod tests {
         let flat = text.replace('\n', "");
         let (euc, _, _) = encoding_rs::EUC_JP.encode(&flat);
         assert_eq!(guess(&euc), encoding_rs::EUC_JP);
+    }
+
+    #[test]
+    fn latin_text_is_not_taken_for_japanese() {
+        // "é" followed by a letter is a valid Shift_JIS double-byte character:
+        // the text decodes without error but holds no hiragana.
+        let text = "Les cafés réputés sont prés des étés. ".repeat(40);
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        assert!(
+            encoding_rs::SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(&latin)
+                .is_some()
+        );
+        assert_eq!(japanese(&latin), None);
     }
 }
