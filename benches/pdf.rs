@@ -168,6 +168,19 @@ fn pdf(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
+        // Interpretation (content streams run into glyphs and rules, fonts
+        // loaded on the way) and layout (lines, tables, reading order).
+        g.bench_function(format!("interpret/{name}/100p"), |b| {
+            b.iter(|| {
+                torikumi::extract::pdf::stages::interpret(black_box(&doc), &limits)
+                    .unwrap()
+                    .glyphs()
+            })
+        });
+        let interpreted = torikumi::extract::pdf::stages::interpret(&doc, &limits).unwrap();
+        g.bench_function(format!("layout/{name}/100p"), |b| {
+            b.iter(|| torikumi::extract::pdf::stages::layout(black_box(&interpreted)))
+        });
         // Fonts: loading every font of the source once, as one document does.
         let src_doc = lopdf::Document::load_mem(bytes).unwrap();
         let per_page = page_fonts(&src_doc);

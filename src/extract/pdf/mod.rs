@@ -77,36 +77,9 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
                 Error::limit("time per document (s)", limits.max_time.as_secs()).with_page(page_no),
             );
         }
-        let geo = page_geometry(&doc, pid);
-        let content = match doc.get_page_content_with_limit(pid, interp::stream_limit(limits)) {
-            Ok(c) => c,
-            Err(lopdf::Error::Decompress(_)) => {
-                return Err(
-                    Error::limit("decompressed stream bytes", limits.max_stream_bytes)
-                        .with_page(page_no),
-                );
-            }
-            Err(e) => {
-                warnings.push(format!(
-                    "page {page_no}: content unreadable ({e}); page skipped"
-                ));
-                Vec::new()
-            }
-        };
-        let res = page_resources(&doc, pid);
-        let interp = Interp::new(&doc, limits, start, &mut fonts, &mut warnings);
-        let pc = interp
-            .run_page(&content, &res, geo.base)
-            .map_err(|e| e.with_page(page_no))?;
-        if pc.truncated {
-            warnings.push(format!(
-                "page {page_no}: too much content; the rest of the page was skipped"
-            ));
-        }
+        let (pc, geo) =
+            interpret_page(&doc, pid, page_no, limits, start, &mut fonts, &mut warnings)?;
         undecodable += pc.undecodable;
-        let mut pc = pc;
-        let bullets = interp::bullet_discs(&pc.glyphs, &pc.discs);
-        pc.glyphs.extend(bullets);
         let area = geo.width * geo.height;
         if pc.glyphs.is_empty() && pc.image_area > 0.3 * area {
             scans.push(page_no);
@@ -177,6 +150,101 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
     }
     out.warnings = warnings;
     Ok(out)
+}
+
+/// Runs one page's content stream: its glyphs (bullet discs included),
+/// ruling lines and fills, and the page's geometry.
+fn interpret_page(
+    doc: &lopdf::Document,
+    pid: ObjectId,
+    page_no: u32,
+    limits: &Limits,
+    start: Instant,
+    fonts: &mut FontCache,
+    warnings: &mut Vec<String>,
+) -> Result<(PageContent, PageGeo)> {
+    let geo = page_geometry(doc, pid);
+    let content = match doc.get_page_content_with_limit(pid, interp::stream_limit(limits)) {
+        Ok(c) => c,
+        Err(lopdf::Error::Decompress(_)) => {
+            return Err(
+                Error::limit("decompressed stream bytes", limits.max_stream_bytes)
+                    .with_page(page_no),
+            );
+        }
+        Err(e) => {
+            warnings.push(format!(
+                "page {page_no}: content unreadable ({e}); page skipped"
+            ));
+            Vec::new()
+        }
+    };
+    let res = page_resources(doc, pid);
+    let interp = Interp::new(doc, limits, start, fonts, warnings);
+    let mut pc = interp
+        .run_page(&content, &res, geo.base)
+        .map_err(|e| e.with_page(page_no))?;
+    if pc.truncated {
+        warnings.push(format!(
+            "page {page_no}: too much content; the rest of the page was skipped"
+        ));
+    }
+    let bullets = interp::bullet_discs(&pc.glyphs, &pc.discs);
+    pc.glyphs.extend(bullets);
+    Ok((pc, geo))
+}
+
+/// The reader's inner stages, one at a time, for `benches/pdf.rs`: not part
+/// of the library's interface.
+#[doc(hidden)]
+pub mod stages {
+    use super::*;
+
+    /// Every page's content, interpreted.
+    pub struct Interpreted(Vec<(PageContent, PageGeo)>);
+
+    impl Interpreted {
+        /// How many glyphs the pages hold.
+        pub fn glyphs(&self) -> usize {
+            self.0.iter().map(|(pc, _)| pc.glyphs.len()).sum()
+        }
+    }
+
+    /// Runs every page's content stream (fonts loaded on the way).
+    pub fn interpret(doc: &lopdf::Document, limits: &Limits) -> Result<Interpreted> {
+        let start = Instant::now();
+        let mut fonts = FontCache::default();
+        let mut warnings = Vec::new();
+        let mut pages = Vec::new();
+        for (i, pid) in doc.page_iter().enumerate() {
+            pages.push(interpret_page(
+                doc,
+                pid,
+                i as u32 + 1,
+                limits,
+                start,
+                &mut fonts,
+                &mut warnings,
+            )?);
+        }
+        Ok(Interpreted(pages))
+    }
+
+    /// Lines, tables and reading order of every interpreted page; returns
+    /// how many lines and tables they make.
+    pub fn layout(pages: &Interpreted) -> usize {
+        let mut warnings = Vec::new();
+        pages
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, (pc, geo))| {
+                layout_page(pc, i as u32 + 1, *geo, &mut warnings)
+                    .items
+                    .len()
+            })
+            .sum()
+    }
 }
 
 /// Loads the file with lopdf, within the limits, and deals with encryption.
