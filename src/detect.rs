@@ -334,4 +334,24 @@ mod tests {
         );
         assert_eq!(japanese(&latin), None);
     }
+
+    proptest::proptest! {
+        /// Any bytes get an encoding, without panicking; Japanese text
+        /// encoded either way round is told apart, whatever its length.
+        #[test]
+        fn guesses_any_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..70_000)) {
+            let _ = guess(&bytes);
+        }
+
+        #[test]
+        fn japanese_round_trips(
+            parts in proptest::collection::vec("[一-龠ァ-ン]{1,4}[ぁ-ん]{1,3}[、。 \na-z0-9]?", 40..200)
+        ) {
+            let text = parts.concat();
+            let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+            let (euc, _, _) = encoding_rs::EUC_JP.encode(&text);
+            proptest::prop_assert_eq!(guess(&sjis), encoding_rs::SHIFT_JIS);
+            proptest::prop_assert_eq!(guess(&euc), encoding_rs::EUC_JP);
+        }
+    }
 }
