@@ -15,6 +15,18 @@ it (at least MIN_JA kana/kanji) and pdftotext's output, before NFKC, has one of:
   cid        "(cid:N)" placeholders;
   mojibake   more than 5% of its characters in Latin-1 Supplement, Private
              Use Area or C1 controls (undecoded bytes shown as Latin letters);
+  vertical   at least a quarter of its Japanese characters on lines of one or
+             two Japanese characters, where torikumi's lines of the same file
+             hold fewer than a twentieth of theirs: the signature of vertical
+             writing set with upright glyphs placed down the columns one by
+             one, which pdftotext does not recognise as vertical writing. It
+             then either reads rows across the columns (a line takes one
+             character from each of several columns: kampo.pdf) or prints
+             each character on a line of its own with the columns taken left
+             to right (kokuji.pdf), whereas vertical columns read right to
+             left; either way its order of the text is wrong. Running text,
+             tables and charts in horizontal writing stay far below a quarter
+             (at most about a tenth in these corpora);
   radicals   Kangxi radicals / CJK Radicals Supplement (U+2E80-U+2FDF) used in
              place of ideographs (a text consumer that does not apply NFKC
              gets the wrong characters; the similarity below applies NFKC, so
@@ -66,6 +78,18 @@ def is_ja(c):
             or 0x2E80 <= o <= 0x2FDF or 0xFF66 <= o <= 0xFF9F)
 
 
+def short_line_share(text):
+    """The share of a text's Japanese characters that stand on lines holding
+    at most two Japanese characters."""
+    total = short = 0
+    for line in text.split("\n"):
+        n = sum(is_ja(c) for c in line)
+        total += n
+        if n <= 2:
+            short += n
+    return short / total if total else 0.0
+
+
 def flags(tk_raw, pt_raw, pt_ok):
     """Why pdftotext's text is wrong where torikumi reads Japanese."""
     tk_ja = sum(is_ja(c) for c in tk_raw)
@@ -86,6 +110,9 @@ def flags(tk_raw, pt_raw, pt_ok):
     odd = sum(1 for c in chars if 0x80 <= ord(c) <= 0xFF or 0xE000 <= ord(c) <= 0xF8FF)
     if odd > n * 0.05:
         out.append(f"mojibake({odd})")
+    pt_short, tk_short = short_line_share(pt_raw), short_line_share(tk_raw)
+    if pt_short >= 0.25 and tk_short < 0.05:
+        out.append(f"vertical({pt_short:.0%})")
     rad = sum(1 for c in chars if 0x2E80 <= ord(c) <= 0x2FDF)
     if rad:
         out.append(f"radicals({rad})")

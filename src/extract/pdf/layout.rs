@@ -1,6 +1,6 @@
 //! Layout: glyphs → lines, and lines (and tables) → reading order.
 
-use super::interp::{Dir, Glyph, canon_box_to_page};
+use super::interp::{Dir, Glyph, Rule, canon_box_to_page};
 
 /// A visual line (or a piece of one, where a wide gap splits it).
 #[derive(Debug, Clone)]
@@ -41,6 +41,50 @@ pub(crate) enum Split {
 /// Groups glyphs (given by index) into lines, in the order top to bottom
 /// within each direction's canonical frame. Work is O(n log n).
 pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<TextLine> {
+    build_lines_ruled(glyphs, idx, split, &[])
+}
+
+/// Rules across a direction's lines, in its canonical frame: `(x, y_lo, y_hi)`
+/// sorted by x.
+fn cross_rules(rules: &[Rule], dir: Dir) -> Vec<(f32, f32, f32)> {
+    let mut out: Vec<(f32, f32, f32)> = rules
+        .iter()
+        .filter_map(|r| {
+            let (a, b) = if r.horizontal {
+                ((r.from, r.pos), (r.to, r.pos))
+            } else {
+                ((r.pos, r.from), (r.pos, r.to))
+            };
+            let (ax, ay) = dir.to_canon(a.0, a.1);
+            let (bx, by) = dir.to_canon(b.0, b.1);
+            ((ax - bx).abs() < 0.5).then_some(((ax + bx) * 0.5, ay.min(by), ay.max(by)))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+
+/// True when a rule runs between two glyphs of a row (canonical frame):
+/// between their centres along the row, across both of their centres.
+fn rule_between(cuts: &[(f32, f32, f32)], a: &Glyph, b: &Glyph) -> bool {
+    let (xa, xb) = ((a.x0 + a.x1) * 0.5, (b.x0 + b.x1) * 0.5);
+    let (lo, hi) = (a.cy().min(b.cy()), a.cy().max(b.cy()));
+    let start = cuts.partition_point(|c| c.0 <= xa);
+    cuts[start..]
+        .iter()
+        .take_while(|c| c.0 < xb)
+        .any(|c| c.1 <= lo && c.2 >= hi)
+}
+
+/// [`build_lines`] where, with [`Split::AtGaps`], a ruling line drawn across
+/// a row between two glyphs also splits it: text on the two sides of a rule
+/// (the rule between the tiers of a 官報 page, a boxed note) is not one line.
+pub(crate) fn build_lines_ruled(
+    glyphs: &[Glyph],
+    idx: &[usize],
+    split: Split,
+    rules: &[Rule],
+) -> Vec<TextLine> {
     let mut out = Vec::new();
     let mut by_dir: Vec<(Dir, Vec<usize>)> = Vec::new();
     for &i in idx {
@@ -51,6 +95,11 @@ pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<
         }
     }
     for (dir, mut ids) in by_dir {
+        let cuts = if split == Split::AtGaps {
+            cross_rules(rules, dir)
+        } else {
+            Vec::new()
+        };
         // Rows: glyphs sorted by centre from the top; a glyph joins the row
         // while it overlaps the row's reference band by half its height.
         ids.sort_by(|&a, &b| {
@@ -104,7 +153,9 @@ pub(crate) fn build_lines(glyphs: &[Glyph], idx: &[usize], split: Split) -> Vec<
                     }
                     let gap = g.x0 - pg.x1;
                     let em = g.size.max(pg.size).max(1.0);
-                    if split == Split::AtGaps && gap > 1.2 * em {
+                    if !cuts.is_empty() && rule_between(&cuts, pg, g) {
+                        pieces.push(Vec::new());
+                    } else if split == Split::AtGaps && gap > 1.2 * em {
                         let short = pieces.last().is_some_and(|p| is_marker_piece(glyphs, p));
                         if !(short && gap < 5.0 * em) {
                             pieces.push(Vec::new());
@@ -232,7 +283,7 @@ fn xy(
     out: &mut Vec<usize>,
 ) {
     if ids.len() <= 1 || depth > MAX_XY_DEPTH {
-        row_major(boxes, vertical, &mut ids);
+        leaf_order(boxes, vertical, chars, &mut ids);
         out.extend(ids);
         return;
     }
@@ -254,12 +305,17 @@ fn xy(
         }
     }
     // Runs of slabs that share an interior gutter; each run keeps its x extent
-    // so that extending it costs the new slab only.
+    // so that extending it costs the new slab only. Slabs of vertical writing
+    // are tiers (段), read one after the other, never joined into columns.
     let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32))> = Vec::new();
+    let mut last_vertical = false;
     for slab in slabs {
         let free = free_intervals(boxes, &slab);
         let ext = extent(boxes, &slab);
-        if let Some((items, cur, run)) = blocks.last_mut() {
+        let vertical_slab = mostly_vertical(vertical, chars, &slab);
+        let joinable = !vertical_slab && !last_vertical;
+        last_vertical = vertical_slab;
+        if let Some((items, cur, run)) = blocks.last_mut().filter(|_| joinable) {
             let inter = intersect(cur, &free);
             let merged_ext = (run.0.min(ext.0), run.1.max(ext.1));
             if !interior(merged_ext, &inter, min_gap).is_empty() {
@@ -281,17 +337,14 @@ fn xy(
             cols[k].push(i);
         }
         if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
-            let rtl = items
-                .iter()
-                .all(|&i| vertical.get(i).copied().unwrap_or(false));
-            if rtl {
+            if mostly_vertical(vertical, chars, &items) {
                 cols.reverse();
             }
             for c in cols {
                 if c.len() == items.len() {
                     // No progress: avoid looping.
                     let mut c = c;
-                    row_major(boxes, vertical, &mut c);
+                    leaf_order(boxes, vertical, chars, &mut c);
                     out.extend(c);
                 } else {
                     xy(boxes, vertical, chars, c, min_gap, depth + 1, out);
@@ -301,7 +354,7 @@ fn xy(
             xy(boxes, vertical, chars, items, min_gap, depth + 1, out);
         } else {
             let mut items = items;
-            row_major(boxes, vertical, &mut items);
+            leaf_order(boxes, vertical, chars, &mut items);
             out.extend(items);
         }
     }
@@ -341,6 +394,61 @@ fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: 
         }
         paired * 10 >= l.len() * 6
     })
+}
+
+/// Orders a block that is not cut further: vertical writing column by
+/// column, anything else row by row.
+fn leaf_order(boxes: &[[f32; 4]], vertical: &[bool], chars: &[usize], ids: &mut Vec<usize>) {
+    if mostly_vertical(vertical, chars, ids) {
+        column_major(boxes, ids);
+    } else {
+        row_major(boxes, vertical, ids);
+    }
+}
+
+/// True when most of the items' characters are in vertical writing: their
+/// columns read right to left.
+fn mostly_vertical(vertical: &[bool], chars: &[usize], ids: &[usize]) -> bool {
+    let (mut v, mut h) = (0usize, 0usize);
+    for &i in ids {
+        let n = chars.get(i).copied().unwrap_or(1).min(100_000);
+        if vertical.get(i).copied().unwrap_or(false) {
+            v += n;
+        } else {
+            h += n;
+        }
+    }
+    v > h
+}
+
+/// Sorts items of vertical writing into columns from the right, each column
+/// top to bottom; an item joins a column when it overlaps the column's first
+/// item across by half the narrower width.
+fn column_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
+    ids.sort_by(|&a, &b| boxes[b][2].total_cmp(&boxes[a][2]));
+    let mut cols: Vec<Vec<usize>> = Vec::new();
+    let mut band = (0.0f32, 0.0f32);
+    for &i in ids.iter() {
+        let b = boxes[i];
+        let w = (b[2] - b[0]).max(0.01);
+        let joins = !cols.is_empty() && {
+            let ov = b[2].min(band.1) - b[0].max(band.0);
+            ov >= 0.5 * w.min((band.1 - band.0).max(0.01))
+        };
+        if joins {
+            if let Some(c) = cols.last_mut() {
+                c.push(i);
+            }
+        } else {
+            cols.push(vec![i]);
+            band = (b[0], b[2]);
+        }
+    }
+    ids.clear();
+    for mut c in cols {
+        c.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
+        ids.extend(c);
+    }
 }
 
 /// Sorts items into rows from the top, each row left to right.
@@ -426,8 +534,14 @@ fn extent(boxes: &[[f32; 4]], ids: &[usize]) -> (f32, f32) {
 /// each character on its own. Read row-wise, such a page gives lines of
 /// characters spaced a column pitch apart. When most of a page's upright
 /// glyphs sit in such lines (or alone), they are read again as vertical
-/// columns, and that reading is kept when it gives far fewer lines.
-pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec<TextLine> {
+/// columns, and that reading is kept when it gives far fewer lines, or when
+/// its columns are set solid the way lines of Japanese are (see
+/// [`tight_columns`]) — rows glued across wide gaps can be few too.
+pub(crate) fn fix_vertical_layout(
+    glyphs: &[Glyph],
+    lines: Vec<TextLine>,
+    rules: &[Rule],
+) -> Vec<TextLine> {
     let upright: usize = lines
         .iter()
         .filter(|l| l.dir == Dir::Right)
@@ -455,10 +569,55 @@ pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec
     if !mostly_odd && !vertical_page {
         return lines;
     }
-    let take = |l: &TextLine| suspicious(l) || (vertical_page && l.dir == Dir::Down);
+    // On a page written that way, a row that also crosses digits or
+    // markers set across a column (縦中横: "24", "(3)") is spaced the same
+    // way, its characters a column pitch apart.
+    let spaced_row = |l: &TextLine| l.dir == Dir::Right && l.glyphs.len() >= 2 && l.mean_gap > 0.3;
+    let take = |l: &TextLine| {
+        suspicious(l) || (mostly_odd && spaced_row(l)) || (vertical_page && l.dir == Dir::Down)
+    };
     let (odd_lines, mut kept): (Vec<TextLine>, Vec<TextLine>) =
         lines.into_iter().partition(|l| take(l));
-    let turned: Vec<Glyph> = odd_lines
+    let turned = turn_down(glyphs, &odd_lines);
+    // Down glyphs of a vertical page keep their order along the column.
+    let idx: Vec<usize> = (0..turned.len()).collect();
+    let mut columns = build_lines_ruled(&turned, &idx, Split::AtGaps, rules);
+    if !vertical_page && columns.len() * 2 > odd_lines.len() && !tight_columns(&columns) {
+        kept.extend(odd_lines);
+        return kept;
+    }
+    if mostly_odd {
+        // Columns set solid, side by side with no gap (a boxed table of
+        // vertical writing), read row-wise as short rows of touching wide
+        // characters: they are columns too when turning them gives far fewer lines.
+        let short_row = |l: &TextLine| {
+            l.dir == Dir::Right
+                && l.glyphs.len() <= 3
+                && l.text.chars().all(|c| is_wide(c) || c == ' ')
+        };
+        let (rows, rest): (Vec<TextLine>, Vec<TextLine>) = kept.into_iter().partition(short_row);
+        kept = rest;
+        let turned_rows = turn_down(glyphs, &rows);
+        let idx: Vec<usize> = (0..turned_rows.len()).collect();
+        let more = build_lines_ruled(&turned_rows, &idx, Split::AtGaps, rules);
+        if rows.len() >= 4 && more.len() * 2 <= rows.len() {
+            columns.extend(more);
+        } else {
+            kept.extend(rows);
+        }
+    }
+    for c in &mut columns {
+        // Indices of the turned glyphs mean nothing to the caller.
+        c.glyphs.clear();
+    }
+    kept.extend(columns);
+    kept
+}
+
+/// The glyphs of lines as glyphs of vertical writing (Down), upright ones
+/// turned: their display boxes kept, the canonical frame changed.
+fn turn_down(glyphs: &[Glyph], lines: &[TextLine]) -> Vec<Glyph> {
+    lines
         .iter()
         .flat_map(|l| l.glyphs.iter())
         .filter_map(|&i| glyphs.get(i))
@@ -479,18 +638,24 @@ pub(crate) fn fix_vertical_layout(glyphs: &[Glyph], lines: Vec<TextLine>) -> Vec
                 size: g.size,
             }
         })
-        .collect();
-    // Down glyphs of a vertical page keep their order along the column.
-    let idx: Vec<usize> = (0..turned.len()).collect();
-    let mut columns = build_lines(&turned, &idx, Split::AtGaps);
-    if !vertical_page && columns.len() * 2 > odd_lines.len() {
-        kept.extend(odd_lines);
-        return kept;
+        .collect()
+}
+
+/// True when turned columns read like lines of Japanese: most of their
+/// glyphs stand in columns of three or more whose characters follow each
+/// other with at most a small gap (a quarter of an em on average). Rows read
+/// across vertical columns are spaced a column pitch apart instead.
+fn tight_columns(columns: &[TextLine]) -> bool {
+    let total: usize = columns.iter().map(|c| c.glyphs.len()).sum();
+    let long: Vec<&TextLine> = columns.iter().filter(|c| c.glyphs.len() >= 3).collect();
+    let in_long: usize = long.iter().map(|c| c.glyphs.len()).sum();
+    if total < 20 || in_long * 10 < total * 8 {
+        return false;
     }
-    for c in &mut columns {
-        // Indices of the turned glyphs mean nothing to the caller.
-        c.glyphs.clear();
-    }
-    kept.extend(columns);
-    kept
+    let gaps: f32 = long
+        .iter()
+        .map(|c| c.mean_gap * (c.glyphs.len() - 1) as f32)
+        .sum();
+    let pairs: usize = long.iter().map(|c| c.glyphs.len() - 1).sum();
+    gaps < 0.25 * pairs as f32
 }

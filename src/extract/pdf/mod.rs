@@ -524,8 +524,8 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         items.push(Item::Table(make_table(pc, grid, &cell_glyphs[t], page)));
     }
     free.sort_unstable();
-    let free_lines = layout::build_lines(&pc.glyphs, &free, Split::AtGaps);
-    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines) {
+    let free_lines = layout::build_lines_ruled(&pc.glyphs, &free, Split::AtGaps, &pc.rules);
+    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines, &pc.rules) {
         items.push(Item::Line(l));
     }
     let boxes: Vec<[f32; 4]> = items

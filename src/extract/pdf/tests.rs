@@ -3,7 +3,7 @@
 use lopdf::{Dictionary, Object, Stream, dictionary};
 
 use super::extract;
-use super::interp::{Dir, Glyph};
+use super::interp::{Dir, Glyph, Rule};
 use super::layout::{self, Split};
 use crate::error::ErrorKind;
 use crate::limits::Limits;
@@ -381,6 +381,121 @@ fn vertical_writing_reads_columns_right_to_left() {
     let order = layout::reading_order(&boxes, &vertical, &chars, 10.0);
     let texts: Vec<&str> = order.iter().map(|&i| ls[i].text.as_str()).collect();
     assert_eq!(texts, vec!["右列", "左列"]);
+}
+
+/// Orders lines with [`layout::reading_order`] and returns their texts.
+fn ordered_texts(ls: &[layout::TextLine]) -> Vec<String> {
+    let boxes: Vec<[f32; 4]> = ls.iter().map(|l| l.bbox).collect();
+    let vertical: Vec<bool> = ls.iter().map(|l| l.dir == Dir::Down).collect();
+    let chars: Vec<usize> = ls.iter().map(|l| l.chars).collect();
+    let order = layout::reading_order(&boxes, &vertical, &chars, 10.0);
+    order.iter().map(|&i| ls[i].text.clone()).collect()
+}
+
+#[test]
+fn a_rule_between_tiers_splits_columns_and_tiers_read_top_first() {
+    // A 官報 page: two tiers (段) of vertical columns, a rule between them,
+    // the gap across it less than an em. Columns at x=300 and x=288.
+    let mut glyphs = Vec::new();
+    for (x, top, bottom) in [(300.0, "上右", "下右"), (288.0, "上左", "下左")] {
+        for (k, c) in top.chars().enumerate() {
+            glyphs.push(vglyph(&c.to_string(), x, 700.0 - 10.0 * k as f32));
+        }
+        for (k, c) in bottom.chars().enumerate() {
+            glyphs.push(vglyph(&c.to_string(), x, 676.0 - 10.0 * k as f32));
+        }
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    // Without the rule each column runs through both tiers.
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    assert_eq!(ls.len(), 2);
+    let rule = Rule {
+        horizontal: true,
+        pos: 683.0,
+        from: 250.0,
+        to: 350.0,
+    };
+    let ls = layout::build_lines_ruled(&glyphs, &idx, Split::AtGaps, &[rule]);
+    assert_eq!(ls.len(), 4);
+    // The top tier's columns right to left, then the bottom tier's.
+    assert_eq!(ordered_texts(&ls), vec!["上右", "上左", "下右", "下左"]);
+    // A rule that does not reach across the columns splits nothing.
+    let short = Rule {
+        from: 320.0,
+        ..rule
+    };
+    assert_eq!(
+        layout::build_lines_ruled(&glyphs, &idx, Split::AtGaps, &[short]).len(),
+        2
+    );
+}
+
+#[test]
+fn vertical_text_with_a_stray_upright_line_still_reads_right_to_left() {
+    // Three vertical columns and a short upright label above the middle one:
+    // the block is vertical writing by its characters, read right to left.
+    let mut glyphs = Vec::new();
+    for (x, col) in [
+        (300.0, "一二三四"),
+        (288.0, "五六七八"),
+        (276.0, "九十百千"),
+    ] {
+        for (k, c) in col.chars().enumerate() {
+            glyphs.push(vglyph(&c.to_string(), x, 700.0 - 10.0 * k as f32));
+        }
+    }
+    glyphs.push(Glyph {
+        text: "(1)".into(),
+        dir: Dir::Right,
+        x0: 287.0,
+        x1: 297.0,
+        y0: 712.0,
+        y1: 720.0,
+        size: 8.0,
+    });
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts = ordered_texts(&ls);
+    let pos = |t: &str| texts.iter().position(|x| x == t).unwrap();
+    assert!(pos("一二三四") < pos("五六七八"), "{texts:?}");
+    assert!(pos("五六七八") < pos("九十百千"), "{texts:?}");
+}
+
+#[test]
+fn upright_glyphs_set_down_columns_read_as_columns() {
+    // Vertical writing drawn with a horizontal font: six columns of five
+    // characters, a column pitch of two ems. Read row-wise, the rows glue
+    // across the one-em gaps into five lines, fewer than the six columns;
+    // the columns are set solid, so they are the reading.
+    let cols = [
+        "あいうえお",
+        "かきくけこ",
+        "さしすせそ",
+        "たちつてと",
+        "なにぬねの",
+        "はひふへほ",
+    ];
+    let mut glyphs = Vec::new();
+    for (i, col) in cols.iter().enumerate() {
+        let x = 400.0 - 28.0 * i as f32;
+        for (k, c) in col.chars().enumerate() {
+            let y = 700.0 - 15.0 * k as f32;
+            glyphs.push(Glyph {
+                text: c.to_string(),
+                dir: Dir::Right,
+                x0: x,
+                x1: x + 14.0,
+                y0: y,
+                y1: y + 14.0,
+                size: 14.0,
+            });
+        }
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let rows = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    assert_eq!(rows.len(), 5);
+    let ls = layout::fix_vertical_layout(&glyphs, rows, &[]);
+    assert_eq!(ordered_texts(&ls), cols.to_vec());
 }
 
 #[test]
