@@ -232,7 +232,8 @@ fn fill_regions(records: &mut [KpiRecord], first_region: &mut Option<String>, st
     }
 }
 
-/// The KPI rows of a normalized document.
+/// The KPI rows of a normalized document ([`crate::normalize::document`]):
+/// its texts are not normalized again here.
 ///
 /// ```
 /// use torikumi::model::{Block, BlockKind, Document, Format, Provenance};
@@ -263,13 +264,7 @@ pub fn find_kpis(doc: &Document, source: &str) -> Vec<KpiRecord> {
             kind => {
                 if let Some(text) = kind.text() {
                     for line in text.split('\n') {
-                        lines.line(
-                            &normalize::text(line),
-                            b.prov.page,
-                            &mut out,
-                            source,
-                            &mut first_region,
-                        );
+                        lines.line(line, b.prov.page, &mut out, source, &mut first_region);
                     }
                 }
             }
@@ -281,8 +276,9 @@ pub fn find_kpis(doc: &Document, source: &str) -> Vec<KpiRecord> {
 
 // ------------------------------------------------------------------ tables
 
+/// A cell's text on one line (its lines are normalized already).
 fn cell_text(c: &crate::model::Cell) -> String {
-    normalize::text(&c.text().replace('\n', " "))
+    normalize::collapse_space(&c.text().replace('\n', " "))
 }
 
 fn read_table(t: &Table, source: &str, page: Option<u32>, out: &mut Vec<KpiRecord>) {
