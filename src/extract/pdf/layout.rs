@@ -362,12 +362,22 @@ fn xy(
 
 /// A narrow column whose lines sit on the rows of the next column's lines is
 /// a column of labels (団体名： 音威子府村), read row by row, not a column of text.
+/// So is a column of short values right of the lines they belong to (the
+/// fees of a fee schedule: ６ 顆粒球エラスターゼ定性 … 100点).
 fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: f32) -> bool {
+    let short = |ids: &[usize]| ids.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
     cols.windows(2).any(|w| {
-        let (left, right) = (&w[0], &w[1]);
+        on_rows_of(boxes, &w[0], &w[1], em, short(&w[0]))
+            || (short(&w[1]) && on_rows_of(boxes, &w[1], &w[0], 0.0, true))
+    })
+}
+
+/// True when `left` is narrow (or `short`) and most of its lines sit on the
+/// row of a line of `right`.
+fn on_rows_of(boxes: &[[f32; 4]], left: &[usize], right: &[usize], em: f32, short: bool) -> bool {
+    {
         let x0 = left.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
         let x1 = left.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
-        let short = left.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
         if left.len() < 2 || (x1 - x0 > 12.0 * em && !short) {
             return false;
         }
@@ -393,7 +403,7 @@ fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: 
             }
         }
         paired * 10 >= l.len() * 6
-    })
+    }
 }
 
 /// Orders a block that is not cut further: vertical writing column by

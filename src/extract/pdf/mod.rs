@@ -763,17 +763,20 @@ fn drop_running_lines(pages: &mut [PageItems]) {
             None
         }
     };
+    // Digits stand for any digits (a page number in a running header), but
+    // only in a line with words of its own: "100点" at the top of one page
+    // and "125点" at the top of the next are body text, not a running line.
     let key = |l: &TextLine| -> String {
+        let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+        let words = l
+            .text
+            .chars()
+            .filter(|&c| !c.is_whitespace() && !is_digit(c))
+            .count();
         l.text
             .chars()
             .filter(|c| !c.is_whitespace())
-            .map(|c| {
-                if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                    '#'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if is_digit(c) && words >= 3 { '#' } else { c })
             .collect()
     };
     let mut counts: HashMap<(bool, String), usize> = HashMap::new();

@@ -852,6 +852,42 @@ fn labels_and_values_read_row_by_row() {
 }
 
 #[test]
+fn a_column_of_short_values_reads_with_its_rows() {
+    // A fee schedule: items on the left, their fees far to the right.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (1 Erythrocyte sedimentation rate) Tj 1 0 0 1 480 700 Tm (9 pts) Tj \
+             1 0 0 1 50 686 Tm (2 Reticulocyte count) Tj 1 0 0 1 480 686 Tm (12 pts) Tj \
+             1 0 0 1 50 672 Tm (3 Eosinophil count) Tj 1 0 0 1 480 672 Tm (17 pts) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "1 Erythrocyte sedimentation rate",
+            "9 pts",
+            "2 Reticulocyte count",
+            "12 pts",
+            "3 Eosinophil count",
+            "17 pts"
+        ]
+    );
+}
+
+#[test]
+fn numbers_at_the_top_of_pages_are_no_running_header() {
+    // Each page's first line is a different fee: digits differ, so it is
+    // body text, though "###pt" would repeat on every page.
+    let pages = (1..=4)
+        .map(|n| {
+            page(&format!(
+                "BT /F1 10 Tf 1 0 0 1 72 810 Tm ({n}00 pt) Tj 1 0 0 1 72 600 Tm (Body of page {n}) Tj ET"
+            ))
+        })
+        .collect();
+    let d = read(&build(pages));
+    assert_eq!(lines(&d).len(), 8, "{:?}", lines(&d));
+    assert_eq!(lines(&d)[2], "200 pt");
+}
+
+#[test]
 fn object_streams_xref_streams_and_incremental_updates_read() {
     let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Modern file) Tj ET")]);
     let mut doc = lopdf::Document::load_mem(&plain).expect("load");
