@@ -31,6 +31,14 @@ it (at least MIN_JA kana/kanji) and pdftotext's output, before NFKC, has one of:
              place of ideographs (a text consumer that does not apply NFKC
              gets the wrong characters; the similarity below applies NFKC, so
              this flag alone does not lower it).
+Compared like with like: before the similarity, lines made only of the dots
+that emphasis marks (傍点) are set with (… ‥ ・ ･ ﹅ ﹆ ヽ) are left out of both
+texts. pdftotext prints a row of emphasis marks as a line of its own under the
+text it marks; torikumi leaves emphasis marks out (they are no text: a reader
+wants 危険な, not 危…険…な). Only whole lines of dots go, so a torikumi that
+mixed the marks into the words would still be caught; an ellipsis or leader
+dots inside a line of text are not touched.
+
 The bar (0.98) applies to files that pdftotext reads correctly: no flag but
 "radicals". A second column compares the multisets of single characters
 (unigram Dice): where it is 1.000 or close and the bigram Dice is lower, the two
@@ -54,6 +62,16 @@ MIN_JA = 20
 def norm(s):
     s = unicodedata.normalize("NFKC", s)
     return "".join(c for c in s if not c.isspace())
+
+
+EMPHASIS_DOTS = set("…‥・･﹅﹆ヽ")
+
+
+def drop_dot_lines(text):
+    """The text without its lines made only of emphasis-mark dots."""
+    return "\n".join(
+        line for line in text.split("\n")
+        if not (line.strip() and all(c in EMPHASIS_DOTS or c.isspace() for c in line)))
 
 
 def bigrams(s):
@@ -151,6 +169,7 @@ def main():
             if tk_rc != 0:
                 rows.append((name, "-", "-", "-", "-", "torikumi failed: " + tk_err.strip()[-60:], "ERROR"))
                 continue
+            tk, pt = drop_dot_lines(tk), drop_dot_lines(pt)
             tk_pages = tk.split("\f")
             pt_pages = pt.split("\f")
             # pdftotext ends every page with \f: drop the empty tail.

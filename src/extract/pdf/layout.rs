@@ -95,6 +95,10 @@ pub(crate) fn build_lines_ruled(
         }
     }
     for (dir, mut ids) in by_dir {
+        let marks = emphasis_marks(glyphs, &ids);
+        if !marks.is_empty() {
+            ids.retain(|i| marks.binary_search(i).is_err());
+        }
         let cuts = if split == Split::AtGaps {
             cross_rules(rules, dir)
         } else {
@@ -177,6 +181,87 @@ pub(crate) fn build_lines_ruled(
             }
         }
     }
+    out
+}
+
+/// True for the characters that emphasis marks (傍点) are set with.
+fn is_emphasis_dot(t: &str) -> bool {
+    matches!(t, "…" | "‥" | "・" | "･" | "﹅" | "﹆" | "ヽ")
+}
+
+/// Emphasis marks (傍点): a run of three or more dots of one size, set side
+/// by side on a baseline of their own over (or under) a line of text. Their
+/// nominal glyph boxes reach into that line, so that read as glyphs of it
+/// they would be mixed into its words (危...険...な); they are no text, and
+/// are left out. Dots on the text's own baseline (an ellipsis, leaders) stay.
+/// Returns the marks' indices, sorted.
+fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
+    let mut dots: Vec<usize> = ids
+        .iter()
+        .copied()
+        .filter(|&i| is_emphasis_dot(&glyphs[i].text))
+        .collect();
+    if dots.len() < 3 {
+        return Vec::new();
+    }
+    dots.sort_by(|&a, &b| {
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        gb.y0.total_cmp(&ga.y0).then(ga.x0.total_cmp(&gb.x0))
+    });
+    // Runs: same baseline and size, each dot close after the one before.
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for &i in &dots {
+        let g = &glyphs[i];
+        let em = g.size.max(1.0);
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|&p| {
+            let pg = &glyphs[p];
+            (pg.y0 - g.y0).abs() < 0.1 * em
+                && (pg.size - g.size).abs() < 0.1 * em
+                && g.x0 >= pg.x0
+                && g.x0 - pg.x1 < 0.6 * em
+        });
+        match runs.last_mut() {
+            Some(r) if joins => r.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.retain(|r| r.len() >= 3);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    // Other glyphs by centre, to find those a run overlaps.
+    let mut text: Vec<usize> = ids
+        .iter()
+        .copied()
+        .filter(|&i| !is_emphasis_dot(&glyphs[i].text))
+        .collect();
+    text.sort_by(|&a, &b| glyphs[a].cy().total_cmp(&glyphs[b].cy()));
+    let mut out = Vec::new();
+    for r in runs {
+        let (first, last) = (&glyphs[r[0]], &glyphs[r[r.len() - 1]]);
+        let (x0, x1) = (first.x0, last.x1);
+        let (y0, y1) = (first.y0, first.y1);
+        let h = (y1 - y0).max(0.01);
+        let lo = text.partition_point(|&i| glyphs[i].cy() < y0 - h);
+        let covered = text[lo..]
+            .iter()
+            .take_while(|&&i| glyphs[i].cy() <= y1 + h)
+            .filter(|&&i| {
+                let g = &glyphs[i];
+                let gh = (g.y1 - g.y0).max(0.01);
+                let ov = g.y1.min(y1) - g.y0.max(y0);
+                g.x0 < x1
+                    && g.x1 > x0
+                    && ov >= 0.5 * gh.min(h)
+                    && (g.y0 - y0).abs() >= 0.1 * first.size.max(1.0)
+            })
+            .take(2)
+            .count();
+        if covered >= 2 {
+            out.extend(r);
+        }
+    }
+    out.sort_unstable();
     out
 }
 

@@ -517,6 +517,35 @@ fn japanese_glyphs_get_no_spaces_latin_words_do() {
 }
 
 #[test]
+fn emphasis_dots_over_a_line_are_left_out_an_ellipsis_stays() {
+    let g = |t: &str, x: f32, y0: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 20.0,
+        y0,
+        y1: y0 + 20.0,
+        size: 20.0,
+    };
+    // 危険な場所 at y0 = 100; a row of … (傍点) on a baseline 5 points
+    // lower, their boxes reaching into the row of text.
+    let mut glyphs: Vec<Glyph> = "危険な場所"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| g(&c.to_string(), 20.0 * i as f32, 100.0))
+        .collect();
+    glyphs.extend((0..5).map(|i| g("…", 20.0 * i as f32 + 2.0, 95.0)));
+    // An ellipsis on the text's own baseline stays: 待つ……。
+    for (i, t) in ["待", "つ", "…", "…", "…", "。"].iter().enumerate() {
+        glyphs.push(g(t, 20.0 * i as f32, 50.0));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["危険な場所", "待つ………。"]);
+}
+
+#[test]
 fn decompression_bomb_is_a_limit_error() {
     use std::io::Write;
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
