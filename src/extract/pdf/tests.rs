@@ -199,6 +199,21 @@ fn ruled_table_with_spanning_cells() {
 }
 
 #[test]
+fn flow_chart_boxes_drawn_with_cell_borders_are_no_table() {
+    // Two boxes joined by a connector line (with a long vertical leg) into
+    // one set of touching rules: the outline open, every horizontal rule short.
+    let mut c = String::from("0.5 w ");
+    for (x0, y0, x1, y1) in [(100.0, 700.0, 200.0, 720.0), (300.0, 600.0, 400.0, 620.0)] {
+        c += &format!("{x0} {y0} m {x1} {y0} l {x1} {y1} l {x0} {y1} l {x0} {y0} l S ");
+    }
+    c += "200 710 m 250 710 l S 250 710 m 250 610 l S 250 610 m 300 610 l S ";
+    c += "BT /F1 10 Tf 1 0 0 1 105 705 Tm (Collect) Tj 1 0 0 1 305 605 Tm (Recycle) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    assert!(tables(&d).is_empty(), "{:?}", d.blocks);
+    assert_eq!(lines(&d), vec!["Collect", "Recycle"]);
+}
+
+#[test]
 fn thin_filled_rectangles_are_rulings() {
     // Borders as 0.75-pt filled rectangles, the way LibreOffice and Chromium draw them.
     let mut c = String::from("0 g ");
