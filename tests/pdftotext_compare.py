@@ -39,6 +39,16 @@ wants 危険な, not 危…険…な). Only whole lines of dots go, so a torikum
 mixed the marks into the words would still be caught; an ellipsis or leader
 dots inside a line of text are not touched.
 
+Compared like with like, second: torikumi drops by design (the spec asks
+for it) running headers and footers, page numbers, and the header row that a
+table continued from the page before repeats; pdftotext keeps them. torikumi
+reports what it drops (env TORIKUMI_PDF_DROPPED: page, kind, text), and
+exactly that is taken out of pdftotext's text of the same page: a line whose
+text (NFKC, no white space) is the dropped text, or failing that the first
+occurrence of that text in the page (the lines joined: a cell wraps); for a
+header row, each of its cells the same way. Only what torikumi itself says it dropped goes, on its page, so
+text that torikumi loses any other way still counts against it.
+
 The bar (0.98) applies to files that pdftotext reads correctly: no flag but
 "radicals". A second column compares the multisets of single characters
 (unigram Dice): where it is 1.000 or close and the bigram Dice is lower, the two
@@ -137,8 +147,39 @@ def flags(tk_raw, pt_raw, pt_ok):
     return out
 
 
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True)
+def dropped_by_page(stderr):
+    """What torikumi reported dropping, by page: lists of normalized texts."""
+    out = collections.defaultdict(list)
+    for line in stderr.split("\n"):
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[0] == "dropped" and parts[1].isdigit():
+            page = int(parts[1])
+            pieces = parts[3:] if parts[2] == "header" else ["".join(parts[3:])]
+            out[page].extend(p for p in (norm(x) for x in pieces) if p)
+    return out
+
+
+def remove_dropped(page_text, items):
+    """pdftotext's page text (normalized, line by line) without the items
+    torikumi dropped on that page: a line that is the item, else the item's
+    first occurrence."""
+    lines = [norm(x) for x in page_text.split("\n")]
+    lines = [x for x in lines if x]
+    rest = []
+    for item in items:
+        if item in lines:
+            lines.remove(item)
+        else:
+            rest.append(item)
+    # A cell's text can wrap over lines: look in the whole page.
+    text = "".join(lines)
+    for item in rest:
+        text = text.replace(item, "", 1)
+    return text
+
+
+def run(cmd, env=None):
+    p = subprocess.run(cmd, capture_output=True, env=env)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -164,7 +205,8 @@ def main():
     for root, files in pdfs(dirs):
         for pdf in files:
             name = os.path.relpath(pdf, os.path.dirname(os.path.abspath(root)))
-            tk_rc, tk, tk_err = run([binary, "text", pdf])
+            env = dict(os.environ, TORIKUMI_PDF_DROPPED="1")
+            tk_rc, tk, tk_err = run([binary, "text", pdf], env)
             pt_rc, pt, _ = run(["pdftotext", "-enc", "UTF-8", pdf, "-"])
             if tk_rc != 0:
                 rows.append((name, "-", "-", "-", "-", "torikumi failed: " + tk_err.strip()[-60:], "ERROR"))
@@ -177,18 +219,23 @@ def main():
                 pt_pages = pt_pages[:-1]
             if tk_pages and not tk_pages[-1].strip() and len(tk_pages) > len(pt_pages):
                 tk_pages = tk_pages[:-1]
-            file_dice = dice(norm(tk), norm(pt))
-            chars = char_dice(norm(tk), norm(pt))
+            # Normalized page texts; pdftotext's without what torikumi dropped
+            # by design on that page.
+            dropped = dropped_by_page(tk_err)
+            tk_pages = [norm(p) for p in tk_pages]
+            pt_pages = [remove_dropped(p, dropped.get(i + 1, [])) for i, p in enumerate(pt_pages)]
+            file_dice = dice("".join(tk_pages), "".join(pt_pages))
+            chars = char_dice("".join(tk_pages), "".join(pt_pages))
             page_note = "-"
             if len(tk_pages) != len(pt_pages):
                 # One reader prints nothing for an image-only page: pair the pages
                 # that have text when that makes the counts agree.
-                tk_full = [p for p in tk_pages if norm(p)]
-                pt_full = [p for p in pt_pages if norm(p)]
+                tk_full = [p for p in tk_pages if p]
+                pt_full = [p for p in pt_pages if p]
                 if len(tk_full) == len(pt_full):
                     tk_pages, pt_pages = tk_full, pt_full
             if len(tk_pages) == len(pt_pages) and tk_pages:
-                per = [(dice(norm(a), norm(b)), i + 1) for i, (a, b) in enumerate(zip(tk_pages, pt_pages))]
+                per = [(dice(a, b), i + 1) for i, (a, b) in enumerate(zip(tk_pages, pt_pages))]
                 worst = min(per)
                 page_note = f"{worst[0]:.3f}@p{worst[1]}"
             f = flags(tk, pt, pt_rc == 0)

@@ -9,6 +9,11 @@
 //!
 //! Debugging: with `TORIKUMI_PDF_DEBUG` set, each page's ruling lines and
 //! table grids go to stderr; `TORIKUMI_PDF_GLYPHS` adds every glyph.
+//! `TORIKUMI_PDF_DROPPED` reports what is dropped by design, one line each:
+//! `dropped<TAB>PAGE<TAB>running|number<TAB>TEXT` for running headers,
+//! footers and page numbers, `dropped<TAB>PAGE<TAB>header<TAB>CELL<TAB>CELL…`
+//! for a repeated header row of a table continued from the page before
+//! (tests/pdftotext_compare.py uses it to compare like with like).
 
 pub mod font;
 mod interp;
@@ -798,6 +803,7 @@ fn drop_running_lines(pages: &mut [PageItems]) {
     }
     let n = pages.len();
     let threshold = (n / 2).max(3);
+    let report = std::env::var_os("TORIKUMI_PDF_DROPPED").is_some();
     for p in pages.iter_mut() {
         let height = p.height;
         let items = std::mem::take(&mut p.items);
@@ -815,9 +821,18 @@ fn drop_running_lines(pages: &mut [PageItems]) {
                     return true;
                 };
                 if n >= 3 && counts.get(&(top, key(l))).copied().unwrap_or(0) >= threshold {
+                    if report {
+                        eprintln!("dropped\t{}\trunning\t{}", pp.page, l.text);
+                    }
                     return false;
                 }
-                !is_page_number(&l.text)
+                if is_page_number(&l.text) {
+                    if report {
+                        eprintln!("dropped\t{}\tnumber\t{}", pp.page, l.text);
+                    }
+                    return false;
+                }
+                true
             })
             .collect();
     }
@@ -902,6 +917,7 @@ fn join_tables(pages: &mut [PageItems]) {
             repeated += 1;
         }
         if repeated > 0 && repeated < next.table.rows.len() {
+            report_dropped_rows(cur.page, &next.table.rows[..repeated]);
             next.table.rows.drain(..repeated);
             prev.header_rows = prev.header_rows.max(repeated);
             for r in prev.table.rows.iter_mut().take(repeated) {
@@ -915,6 +931,7 @@ fn join_tables(pages: &mut [PageItems]) {
                 && next.header_rows < next.table.rows.len()
                 && prev.header_rows > 0
             {
+                report_dropped_rows(cur.page, &next.table.rows[..next.header_rows]);
                 next.table.rows.drain(..next.header_rows);
             }
         }
@@ -925,6 +942,22 @@ fn join_tables(pages: &mut [PageItems]) {
         }
         continue_split_row(&mut prev.table, &mut next.table);
         prev.table.rows.append(&mut next.table.rows);
+    }
+}
+
+/// With `TORIKUMI_PDF_DROPPED` set, reports the repeated header rows of a
+/// table continued on `page` that joining drops.
+fn report_dropped_rows(page: u32, rows: &[Row]) {
+    if std::env::var_os("TORIKUMI_PDF_DROPPED").is_none() {
+        return;
+    }
+    for r in rows {
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| c.text().replace(['\n', '\t'], " "))
+            .collect();
+        eprintln!("dropped\t{page}\theader\t{}", cells.join("\t"));
     }
 }
 
