@@ -392,7 +392,7 @@ fn xy(
     // Runs of slabs that share an interior gutter; each run keeps its x extent
     // so that extending it costs the new slab only. Slabs of vertical writing
     // are tiers (段), read one after the other, never joined into columns.
-    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32))> = Vec::new();
+    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32), Vec<usize>)> = Vec::new();
     let mut last_vertical = false;
     for slab in slabs {
         let free = free_intervals(boxes, &slab);
@@ -400,20 +400,21 @@ fn xy(
         let vertical_slab = mostly_vertical(vertical, chars, &slab);
         let joinable = !vertical_slab && !last_vertical;
         last_vertical = vertical_slab;
-        if let Some((items, cur, run)) = blocks.last_mut().filter(|_| joinable) {
+        if let Some((items, cur, run, starts)) = blocks.last_mut().filter(|_| joinable) {
             let inter = intersect(cur, &free);
             let merged_ext = (run.0.min(ext.0), run.1.max(ext.1));
             if !interior(merged_ext, &inter, min_gap).is_empty() {
+                starts.push(items.len());
                 items.extend(&slab);
                 *cur = inter;
                 *run = merged_ext;
                 continue;
             }
         }
-        blocks.push((slab, free, ext));
+        blocks.push((slab, free, ext, vec![0]));
     }
     let n_blocks = blocks.len();
-    for (items, free, ext) in blocks {
+    for (items, free, ext, starts) in blocks {
         let gutters = interior(ext, &free, min_gap);
         let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
         for &i in &items {
@@ -421,7 +422,21 @@ fn xy(
             let k = gutters.iter().take_while(|g| cx > g.1).count();
             cols[k].push(i);
         }
-        if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
+        if !gutters.is_empty() && lone_row_column(boxes, &items, &starts, &cols) {
+            // Not columns: a wide gap within one line. Slab by slab.
+            let ends = starts.iter().skip(1).copied().chain([items.len()]);
+            for (a, b) in starts.iter().copied().zip(ends) {
+                xy(
+                    boxes,
+                    vertical,
+                    chars,
+                    items[a..b].to_vec(),
+                    min_gap,
+                    depth + 1,
+                    out,
+                );
+            }
+        } else if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
             if mostly_vertical(vertical, chars, &items) {
                 cols.reverse();
             }
@@ -443,6 +458,52 @@ fn xy(
             out.extend(items);
         }
     }
+}
+
+/// True when a run of several slabs has a "column" that is only a piece of
+/// one row, the rest of the row in another column: a line with a wide gap in
+/// it (a word left out, a logo), not a column of its own. Read as columns,
+/// the piece would come after the lines below the row's first part.
+fn lone_row_column(
+    boxes: &[[f32; 4]],
+    items: &[usize],
+    starts: &[usize],
+    cols: &[Vec<usize>],
+) -> bool {
+    if starts.len() < 2 {
+        return false;
+    }
+    let slab_by_item: std::collections::HashMap<usize, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| (i, starts.partition_point(|&s| s <= pos)))
+        .collect();
+    let slab_of = |i: usize| slab_by_item.get(&i).copied().unwrap_or(0);
+    cols.iter().enumerate().any(|(k, col)| {
+        let [first, rest @ ..] = col.as_slice() else {
+            return false;
+        };
+        let b = boxes[*first];
+        let one_row = rest.iter().all(|&i| {
+            let o = boxes[i];
+            let ov = o[3].min(b[3]) - o[1].max(b[1]);
+            ov >= 0.5 * (o[3] - o[1]).min(b[3] - b[1])
+        });
+        if !one_row {
+            return false;
+        }
+        let slab = slab_of(*first);
+        // The rest of that row stands in another column.
+        let partner = cols.iter().enumerate().any(|(j, other)| {
+            j != k
+                && other.iter().any(|&i| {
+                    let o = boxes[i];
+                    let ov = o[3].min(b[3]) - o[1].max(b[1]);
+                    slab_of(i) == slab && ov >= 0.5 * (o[3] - o[1]).min(b[3] - b[1])
+                })
+        });
+        partner
+    })
 }
 
 /// A narrow column whose lines sit on the rows of the next column's lines is

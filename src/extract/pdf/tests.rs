@@ -932,6 +932,25 @@ fn numbers_at_the_top_of_pages_are_no_running_header() {
 }
 
 #[test]
+fn a_wide_gap_in_a_line_is_no_column() {
+    // A title whose product name (in a font without text) left a wide gap,
+    // a short line under its first part, then a full line.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (Removing and installing [) Tj 1 0 0 1 300 700 Tm (edition]) Tj \
+             1 0 0 1 50 680 Tm ([Removal]) Tj \
+             1 0 0 1 50 666 Tm (Open the control panel and choose uninstall a program.) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "Removing and installing [",
+            "edition]",
+            "[Removal]",
+            "Open the control panel and choose uninstall a program."
+        ]
+    );
+}
+
+#[test]
 fn object_streams_xref_streams_and_incremental_updates_read() {
     let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Modern file) Tj ET")]);
     let mut doc = lopdf::Document::load_mem(&plain).expect("load");
