@@ -112,28 +112,7 @@ pub(crate) fn build_lines_ruled(
                 .total_cmp(&glyphs[a].cy())
                 .then(glyphs[a].x0.total_cmp(&glyphs[b].x0))
         });
-        let mut rows: Vec<Vec<usize>> = Vec::new();
-        let mut band = (0.0f32, 0.0f32);
-        for &i in &ids {
-            let g = &glyphs[i];
-            let h = (g.y1 - g.y0).max(0.01);
-            let joins = rows.last().is_some_and(|_| {
-                let ov = g.y1.min(band.1) - g.y0.max(band.0);
-                ov >= 0.5 * h.min(band.1 - band.0)
-            });
-            if joins {
-                if let Some(r) = rows.last_mut() {
-                    r.push(i);
-                }
-                // The tallest glyph sets the band, so that a row does not creep downwards.
-                if h > band.1 - band.0 {
-                    band = (g.y0, g.y1);
-                }
-            } else {
-                rows.push(vec![i]);
-                band = (g.y0, g.y1);
-            }
-        }
+        let rows = group_rows(glyphs, &ids);
         for mut row in rows {
             // By centre: kerned glyphs (palt) overlap, and their left edges
             // can come in the wrong order.
@@ -175,8 +154,28 @@ pub(crate) fn build_lines_ruled(
                 last = Some(i);
             }
             for p in pieces {
-                if let Some(l) = make_line(glyphs, &p, dir) {
-                    out.push(l);
+                // A tall glyph elsewhere on the row (a large heading
+                // character) can widen the row's band over two rows of small
+                // text side by side (two labels of a chart's legend): within
+                // a piece, those rows stay apart.
+                let mut by_cy = p.clone();
+                by_cy.sort_by(|&a, &b| glyphs[b].cy().total_cmp(&glyphs[a].cy()));
+                let sub = group_rows(glyphs, &by_cy);
+                if sub.len() == 1 {
+                    if let Some(l) = make_line(glyphs, &p, dir) {
+                        out.push(l);
+                    }
+                    continue;
+                }
+                for mut r in sub {
+                    // In the piece's order (by centre, left to right).
+                    r.sort_by(|&a, &b| {
+                        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+                        (ga.x0 + ga.x1).total_cmp(&(gb.x0 + gb.x1)).then(a.cmp(&b))
+                    });
+                    if let Some(l) = make_line(glyphs, &r, dir) {
+                        out.push(l);
+                    }
                 }
             }
         }
@@ -263,6 +262,34 @@ fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
     }
     out.sort_unstable();
     out
+}
+
+/// Rows of glyphs given from the top (by centre): a glyph joins the row while
+/// it overlaps the row's reference band by half its height.
+fn group_rows(glyphs: &[Glyph], ids: &[usize]) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut band = (0.0f32, 0.0f32);
+    for &i in ids {
+        let g = &glyphs[i];
+        let h = (g.y1 - g.y0).max(0.01);
+        let joins = rows.last().is_some_and(|_| {
+            let ov = g.y1.min(band.1) - g.y0.max(band.0);
+            ov >= 0.5 * h.min(band.1 - band.0)
+        });
+        if joins {
+            if let Some(r) = rows.last_mut() {
+                r.push(i);
+            }
+            // The tallest glyph sets the band, so that a row does not creep downwards.
+            if h > band.1 - band.0 {
+                band = (g.y0, g.y1);
+            }
+        } else {
+            rows.push(vec![i]);
+            band = (g.y0, g.y1);
+        }
+    }
+    rows
 }
 
 /// A piece that is only a list marker or a short number, kept with the text that follows it.

@@ -561,6 +561,32 @@ fn emphasis_dots_over_a_line_are_left_out_an_ellipsis_stays() {
 }
 
 #[test]
+fn a_tall_glyph_does_not_merge_two_rows_of_small_text() {
+    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 0.7 * size,
+        y0,
+        y1: y0 + size,
+        size,
+    };
+    // A 28-point axis title on the left; a chart legend far right, two
+    // 12-point labels one right under the other, their boxes touching.
+    let mut glyphs = vec![g("頻", 57.0, 419.4, 28.0), g("度", 85.0, 419.4, 28.0)];
+    for (i, c) in "MAINICHI".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 570.0 + 8.4 * i as f32, 430.2, 12.0));
+    }
+    for (i, c) in "NIKKEI".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 585.0 + 8.4 * i as f32, 418.2, 12.0));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["頻度", "MAINICHI", "NIKKEI"]);
+}
+
+#[test]
 fn decompression_bomb_is_a_limit_error() {
     use std::io::Write;
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
