@@ -266,11 +266,16 @@ fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
 
 /// Rows of glyphs given from the top (by centre): a glyph joins the row while
 /// it overlaps the row's reference band by half its height.
+/// A space drawn as a glyph (its box as tall as its font size) sets no band:
+/// a space of a larger font would bridge two rows of small text.
 fn group_rows(glyphs: &[Glyph], ids: &[usize]) -> Vec<Vec<usize>> {
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut band = (0.0f32, 0.0f32);
+    // The band comes from a space only (the row has no visible glyph yet).
+    let mut band_blank = false;
     for &i in ids {
         let g = &glyphs[i];
+        let blank = g.text.chars().all(char::is_whitespace);
         let h = (g.y1 - g.y0).max(0.01);
         let joins = rows.last().is_some_and(|_| {
             let ov = g.y1.min(band.1) - g.y0.max(band.0);
@@ -281,12 +286,14 @@ fn group_rows(glyphs: &[Glyph], ids: &[usize]) -> Vec<Vec<usize>> {
                 r.push(i);
             }
             // The tallest glyph sets the band, so that a row does not creep downwards.
-            if h > band.1 - band.0 {
+            if !blank && (band_blank || h > band.1 - band.0) {
                 band = (g.y0, g.y1);
+                band_blank = false;
             }
         } else {
             rows.push(vec![i]);
             band = (g.y0, g.y1);
+            band_blank = blank;
         }
     }
     rows

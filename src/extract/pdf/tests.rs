@@ -587,6 +587,32 @@ fn a_tall_glyph_does_not_merge_two_rows_of_small_text() {
 }
 
 #[test]
+fn a_space_of_a_larger_font_does_not_merge_two_rows() {
+    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 0.5 * size,
+        y0,
+        y1: y0 + size,
+        size,
+    };
+    // Axis labels of a chart in 4-point type, two rows (年 over 西暦), and a
+    // stray 11-point space drawn across both.
+    let mut glyphs = vec![g(" ", 89.6, 435.6, 11.0)];
+    for (i, c) in "S15".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 80.0 + 2.2 * i as f32, 439.5, 4.4));
+    }
+    for (i, c) in "(1940)".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 83.0 + 2.2 * i as f32, 434.0, 4.4));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["S15", "(1940)"]);
+}
+
+#[test]
 fn decompression_bomb_is_a_limit_error() {
     use std::io::Write;
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
