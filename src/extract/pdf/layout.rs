@@ -497,7 +497,10 @@ fn xy(
 /// True when a run of several slabs has a "column" that is only a piece of
 /// one row, the rest of the row in another column: a line with a wide gap in
 /// it (a word left out, a logo), not a column of its own. Read as columns,
-/// the piece would come after the lines below the row's first part.
+/// the piece would come after the lines below the row's first part. So is a
+/// "column" of a single line (a box of a flow chart beside the others): it
+/// lies within one slab, and read as a column it would come after everything
+/// left of it in the run, a heading below the chart included.
 fn lone_row_column(
     boxes: &[[f32; 4]],
     items: &[usize],
@@ -506,6 +509,9 @@ fn lone_row_column(
 ) -> bool {
     if starts.len() < 2 {
         return false;
+    }
+    if cols.iter().any(|c| c.len() == 1) {
+        return true;
     }
     let slab_by_item: std::collections::HashMap<usize, usize> = items
         .iter()

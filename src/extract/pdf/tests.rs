@@ -1003,6 +1003,26 @@ fn a_wide_gap_in_a_line_is_no_column() {
 }
 
 #[test]
+fn a_single_line_beside_a_chart_is_no_column_the_heading_below_comes_after_it() {
+    // Boxes of a flow chart on the left, one box far right between their
+    // rows, and a heading under the chart that fits left of the right box.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (First box of the chart) Tj \
+             1 0 0 1 400 690 Tm (Recycle) Tj \
+             1 0 0 1 50 680 Tm (Second box of the chart) Tj \
+             1 0 0 1 50 640 Tm (Heading below) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "First box of the chart",
+            "Recycle",
+            "Second box of the chart",
+            "Heading below"
+        ]
+    );
+}
+
+#[test]
 fn object_streams_xref_streams_and_incremental_updates_read() {
     let plain = build(vec![page("BT /F1 10 Tf 72 700 Td (Modern file) Tj ET")]);
     let mut doc = lopdf::Document::load_mem(&plain).expect("load");
