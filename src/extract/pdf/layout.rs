@@ -390,6 +390,10 @@ pub(crate) fn reading_order(
 /// Free x-intervals.
 type Intervals = Vec<(f32, f32)>;
 
+/// A run of slabs: its items, their free x-intervals, its x extent, and
+/// where each slab starts among the items.
+type Run = (Vec<usize>, Intervals, (f32, f32), Vec<usize>);
+
 const MAX_XY_DEPTH: u32 = 48;
 
 fn xy(
@@ -426,7 +430,7 @@ fn xy(
     // Runs of slabs that share an interior gutter; each run keeps its x extent
     // so that extending it costs the new slab only. Slabs of vertical writing
     // are tiers (段), read one after the other, never joined into columns.
-    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32), Vec<usize>)> = Vec::new();
+    let mut blocks: Vec<Run> = Vec::new();
     let mut last_vertical = false;
     for slab in slabs {
         let free = free_intervals(boxes, &slab);
@@ -534,15 +538,14 @@ fn lone_row_column(
         }
         let slab = slab_of(*first);
         // The rest of that row stands in another column.
-        let partner = cols.iter().enumerate().any(|(j, other)| {
+        cols.iter().enumerate().any(|(j, other)| {
             j != k
                 && other.iter().any(|&i| {
                     let o = boxes[i];
                     let ov = o[3].min(b[3]) - o[1].max(b[1]);
                     slab_of(i) == slab && ov >= 0.5 * (o[3] - o[1]).min(b[3] - b[1])
                 })
-        });
-        partner
+        })
     })
 }
 
