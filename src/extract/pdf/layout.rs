@@ -555,9 +555,19 @@ fn lone_row_column(
 /// fees of a fee schedule: ６ 顆粒球エラスターゼ定性 … 100点).
 fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: f32) -> bool {
     let short = |ids: &[usize]| ids.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
+    // Values are set flush right (amounts, fees); a narrow list beside a
+    // text column (flush left, ragged right) is a column of its own.
+    let flush_right = |ids: &[usize]| {
+        let right = ids.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+        let flush = ids
+            .iter()
+            .filter(|&&i| boxes[i][2] >= right - 0.5 * em)
+            .count();
+        flush * 10 >= ids.len() * 8
+    };
     cols.windows(2).any(|w| {
         on_rows_of(boxes, &w[0], &w[1], em, short(&w[0]))
-            || (short(&w[1]) && on_rows_of(boxes, &w[1], &w[0], 0.0, true))
+            || (short(&w[1]) && flush_right(&w[1]) && on_rows_of(boxes, &w[1], &w[0], 0.0, true))
     })
 }
 

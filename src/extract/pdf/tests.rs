@@ -949,8 +949,9 @@ fn labels_and_values_read_row_by_row() {
 
 #[test]
 fn a_column_of_short_values_reads_with_its_rows() {
-    // A fee schedule: items on the left, their fees far to the right.
-    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (1 Erythrocyte sedimentation rate) Tj 1 0 0 1 480 700 Tm (9 pts) Tj \
+    // A fee schedule: items on the left, their fees far to the right, set
+    // flush right.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (1 Erythrocyte sedimentation rate) Tj 1 0 0 1 485 700 Tm (9 pts) Tj \
              1 0 0 1 50 686 Tm (2 Reticulocyte count) Tj 1 0 0 1 480 686 Tm (12 pts) Tj \
              1 0 0 1 50 672 Tm (3 Eosinophil count) Tj 1 0 0 1 480 672 Tm (17 pts) Tj ET";
     let d = read(&build(vec![page(c)]));
@@ -963,6 +964,23 @@ fn a_column_of_short_values_reads_with_its_rows() {
             "12 pts",
             "3 Eosinophil count",
             "17 pts"
+        ]
+    );
+    // A list of short items set flush left beside a text column, on its
+    // rows, is a column of its own.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (Text of the left column, first line) Tj 1 0 0 1 400 700 Tm (Sapporo) Tj \
+             1 0 0 1 50 686 Tm (and its second line here) Tj 1 0 0 1 400 686 Tm (Asahikawa) Tj \
+             1 0 0 1 50 672 Tm (and the third one) Tj 1 0 0 1 400 672 Tm (Nayoro) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "Text of the left column, first line",
+            "and its second line here",
+            "and the third one",
+            "Sapporo",
+            "Asahikawa",
+            "Nayoro"
         ]
     );
 }
