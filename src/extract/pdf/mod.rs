@@ -517,20 +517,46 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         }
     }
     let mut items: Vec<Item> = Vec::new();
+    // Drawn vertical rules, by position, to find text they cut through.
+    let mut verticals: Vec<&interp::Rule> = pc.rules.iter().filter(|r| !r.horizontal).collect();
+    verticals.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    let mut charts: Vec<[f32; 4]> = Vec::new();
     for (t, grid) in grids.iter().enumerate() {
         let filled_cells = cell_glyphs[t].iter().filter(|c| !c.is_empty()).count();
-        if filled_cells < 2 {
+        let chart = cuts_through_text(&pc.glyphs, &cell_glyphs[t], &verticals);
+        if filled_cells < 2 || chart {
             // A frame or a chart, not a table: its text reads as free text.
             for c in &cell_glyphs[t] {
                 free.extend(c);
+            }
+            if chart {
+                charts.push(grid.bbox());
             }
             continue;
         }
         items.push(Item::Table(make_table(pc, grid, &cell_glyphs[t], page)));
     }
     free.sort_unstable();
-    let free_lines = layout::build_lines_ruled(&pc.glyphs, &free, Split::AtGaps, &pc.rules);
-    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines, &pc.rules) {
+    // The grid lines of a chart run through its labels: they split no line.
+    let inside = |r: &interp::Rule, b: &[f32; 4]| {
+        let (x0, y0, x1, y1) = if r.horizontal {
+            (r.from, r.pos, r.to, r.pos)
+        } else {
+            (r.pos, r.from, r.pos, r.to)
+        };
+        x0 >= b[0] - 3.0 && x1 <= b[2] + 3.0 && y0 >= b[1] - 3.0 && y1 <= b[3] + 3.0
+    };
+    let rules: std::borrow::Cow<[interp::Rule]> = if charts.is_empty() {
+        std::borrow::Cow::Borrowed(&pc.rules)
+    } else {
+        pc.rules
+            .iter()
+            .filter(|r| !charts.iter().any(|b| inside(r, b)))
+            .copied()
+            .collect()
+    };
+    let free_lines = layout::build_lines_ruled(&pc.glyphs, &free, Split::AtGaps, &rules);
+    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines, &rules) {
         items.push(Item::Line(l));
     }
     let boxes: Vec<[f32; 4]> = items
@@ -578,6 +604,39 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         items,
         sizes,
     }
+}
+
+/// True when the grid's vertical rules run through its lines of text: in a
+/// table, text stays inside its cells; over a chart's grid lines (labels,
+/// titles set across the plot) it does not, and read as cells it would be
+/// cut apart ("1 地 | 995年3月20日 下鉄…"). At least 3 glyphs, and a twentieth
+/// of the grid's, with a drawn rule through their middle half.
+fn cuts_through_text(
+    glyphs: &[interp::Glyph],
+    cells: &[Vec<usize>],
+    verticals: &[&interp::Rule],
+) -> bool {
+    let total: usize = cells.iter().map(Vec::len).sum();
+    let mut cut = 0usize;
+    for &i in cells.iter().flatten() {
+        let g = &glyphs[i];
+        if g.dir != interp::Dir::Right || g.text.chars().all(char::is_whitespace) {
+            continue;
+        }
+        let b = g.page_box();
+        let w = b[2] - b[0];
+        let (lo, hi) = (b[0] + 0.25 * w, b[2] - 0.25 * w);
+        let cy = (b[1] + b[3]) * 0.5;
+        let start = verticals.partition_point(|r| r.pos <= lo);
+        if verticals[start..]
+            .iter()
+            .take_while(|r| r.pos < hi)
+            .any(|r| r.from <= cy && r.to >= cy)
+        {
+            cut += 1;
+        }
+    }
+    cut >= 3 && cut * 20 >= total
 }
 
 fn make_table(

@@ -214,6 +214,22 @@ fn flow_chart_boxes_drawn_with_cell_borders_are_no_table() {
 }
 
 #[test]
+fn a_chart_grid_through_its_labels_is_no_table() {
+    // A plot frame with vertical grid lines every 50 points, a label set
+    // across three of them, and numbers in the plot.
+    let mut c = String::from("0.5 w 100 500 m 400 500 l S 100 700 m 400 700 l S ");
+    for k in 0..=6 {
+        let x = 100 + 50 * k;
+        c += &format!("{x} 500 m {x} 700 l S ");
+    }
+    c += "BT /F1 10 Tf 1 0 0 1 142.5 650 Tm (Sarin gas attack in Tokyo 1995) Tj \
+          1 0 0 1 210 600 Tm (-28) Tj 1 0 0 1 310 560 Tm (-102) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    assert!(tables(&d).is_empty(), "{:?}", d.blocks);
+    assert_eq!(lines(&d), vec!["Sarin gas attack in Tokyo 1995", "-28", "-102"]);
+}
+
+#[test]
 fn thin_filled_rectangles_are_rulings() {
     // Borders as 0.75-pt filled rectangles, the way LibreOffice and Chromium draw them.
     let mut c = String::from("0 g ");
