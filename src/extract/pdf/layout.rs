@@ -236,15 +236,25 @@ fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
         .collect();
     text.sort_by(|&a, &b| glyphs[a].cy().total_cmp(&glyphs[b].cy()));
     let mut out = Vec::new();
+    // Glyphs looked at, all runs together: bounded on a hostile page (many
+    // runs over one band of many glyphs); beyond it, runs stay as they are.
+    let mut budget: usize = 4_000_000;
     for r in runs {
+        if budget == 0 {
+            break;
+        }
         let (first, last) = (&glyphs[r[0]], &glyphs[r[r.len() - 1]]);
         let (x0, x1) = (first.x0, last.x1);
         let (y0, y1) = (first.y0, first.y1);
         let h = (y1 - y0).max(0.01);
         let lo = text.partition_point(|&i| glyphs[i].cy() < y0 - h);
-        let covered = text[lo..]
+        let band = text[lo..]
             .iter()
             .take_while(|&&i| glyphs[i].cy() <= y1 + h)
+            .take(budget);
+        let mut seen = 0usize;
+        let covered = band
+            .inspect(|_| seen += 1)
             .filter(|&&i| {
                 let g = &glyphs[i];
                 let gh = (g.y1 - g.y0).max(0.01);
@@ -256,6 +266,7 @@ fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
             })
             .take(2)
             .count();
+        budget = budget.saturating_sub(seen);
         if covered >= 2 {
             out.extend(r);
         }

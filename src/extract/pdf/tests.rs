@@ -226,7 +226,10 @@ fn a_chart_grid_through_its_labels_is_no_table() {
           1 0 0 1 210 600 Tm (-28) Tj 1 0 0 1 310 560 Tm (-102) Tj ET";
     let d = read(&build(vec![page(&c)]));
     assert!(tables(&d).is_empty(), "{:?}", d.blocks);
-    assert_eq!(lines(&d), vec!["Sarin gas attack in Tokyo 1995", "-28", "-102"]);
+    assert_eq!(
+        lines(&d),
+        vec!["Sarin gas attack in Tokyo 1995", "-28", "-102"]
+    );
 }
 
 #[test]
