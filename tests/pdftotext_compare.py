@@ -58,17 +58,21 @@ reports what it drops (env TORIKUMI_PDF_DROPPED: page, kind, text), and
 exactly that is taken out of pdftotext's text of the same page: a line whose
 text (NFKC, no white space) is the dropped text, or failing that the first
 occurrence of that text in the page (the lines joined: a cell wraps); for a
-header row, each of its cells the same way. Only what torikumi itself says it dropped goes, on its page, so
-text that torikumi loses any other way still counts against it.
+header row, each of its cells the same way. Only what torikumi itself says
+it dropped goes, on its page, so text that torikumi loses any other way
+still counts against it.
 
-The bar (0.98) applies to files that pdftotext reads correctly: no flag but
-"radicals", nor "cells" where the file falls short of the bar (a file at or
-above it is ok whatever its flags "radicals" and "cells"; the cells of a
-chart's grid can be counted as broken too, which is why that flag counts
-only where the similarity is short, and the broken cells of every file it
-decides were checked by hand to be cells of real tables: --cells prints them). A second column compares the multisets of single characters
-(unigram Dice): where it is 1.000 or close and the bigram Dice is lower, the two
-readers found the same characters and differ only in reading order (table cells,
+The bar (0.98) applies to files that pdftotext reads correctly: those with
+no flag other than "radicals" or "cells", less those with "cells" that fall
+short of the bar. "cells" counts only there because it takes torikumi's
+cells as the reference: a torikumi that merged two texts into one cell, or
+the grid of a chart read as cells, could raise it too; the broken cells of
+every file it decides were checked by hand to be cells of real tables with
+their lines wrapped inside the cell (--cells prints them).
+
+A second column compares the multisets of single characters (unigram Dice):
+where it is 1.000 or close and the bigram Dice is lower, the two readers
+found the same characters and differ only in reading order (table cells,
 columns, vertical text); the verdict then says "SHORT-order". Prints a table;
 with --strict, exits 1 when a file that pdftotext reads correctly falls short.
 
