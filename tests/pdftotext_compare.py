@@ -60,7 +60,9 @@ text (NFKC, no white space) is the dropped text, or failing that the first
 occurrence of that text in the page (the lines joined: a cell wraps); for a
 header row, each of its cells the same way. Only what torikumi itself says
 it dropped goes, on its page, so text that torikumi loses any other way
-still counts against it.
+still counts against it. The rows of a table continued over several pages
+are read on the page where it starts (reported as "joined"): the worst-page
+column compares such pages as one (p7-10).
 
 The bar (0.98) applies to files that pdftotext reads correctly: those with
 no flag other than "radicals" or "cells", less those with "cells" that fall
@@ -178,6 +180,30 @@ def dropped_by_page(stderr):
     return out
 
 
+def joined_pages(stderr):
+    """Pages whose table torikumi joined to a table on an earlier page:
+    {page: earlier page}."""
+    out = {}
+    for line in stderr.split("\n"):
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0] == "joined" and parts[1].isdigit() and parts[2].isdigit():
+            out[int(parts[1])] = int(parts[2])
+    return out
+
+
+def page_groups(n, joins):
+    """Pages 1..n in groups that torikumi's table joins tie together (the
+    rows of a table continued on later pages are read on its first page):
+    a list of (first, last) page ranges."""
+    groups = []
+    for page in range(1, n + 1):
+        if page in joins and groups and groups[-1][1] >= joins[page]:
+            groups[-1] = (groups[-1][0], page)
+        else:
+            groups.append((page, page))
+    return groups
+
+
 def remove_dropped(page_text, items):
     """pdftotext's page text (normalized, line by line) without the items
     torikumi dropped on that page: a line that is the item, else the item's
@@ -282,9 +308,12 @@ def main():
                 if len(tk_full) == len(pt_full):
                     tk_pages, pt_pages = tk_full, pt_full
             if len(tk_pages) == len(pt_pages) and tk_pages:
-                per = [(dice(a, b), i + 1) for i, (a, b) in enumerate(zip(tk_pages, pt_pages))]
+                # Pages tied by a joined table are compared as one.
+                groups = page_groups(len(tk_pages), joined_pages(tk_err))
+                per = [(dice("".join(tk_pages[a - 1:b]), "".join(pt_pages[a - 1:b])),
+                        f"p{a}" if a == b else f"p{a}-{b}") for a, b in groups]
                 worst = min(per)
-                page_note = f"{worst[0]:.3f}@p{worst[1]}"
+                page_note = f"{worst[0]:.3f}@{worst[1]}"
             f = flags(tk, pt, pt_rc == 0)
             if cells[0] >= 3 and cells[0] * 4 >= cells[1]:
                 f.append(f"cells({cells[0]}/{cells[1]})")

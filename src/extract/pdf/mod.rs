@@ -12,8 +12,10 @@
 //! `TORIKUMI_PDF_DROPPED` reports what is dropped by design, one line each:
 //! `dropped<TAB>PAGE<TAB>running|number<TAB>TEXT` for running headers,
 //! footers and page numbers, `dropped<TAB>PAGE<TAB>header<TAB>CELL<TAB>CELL…`
-//! for a repeated header row of a table continued from the page before
-//! (tests/pdftotext_compare.py uses it to compare like with like).
+//! for a repeated header row of a table continued from the page before, and
+//! `joined<TAB>PAGE<TAB>EARLIER` where a table on PAGE continues one on an
+//! earlier page and its rows go there (tests/pdftotext_compare.py uses it to
+//! compare like with like).
 
 pub mod font;
 mod interp;
@@ -1000,6 +1002,9 @@ fn join_tables(pages: &mut [PageItems]) {
             }
         }
         continue_split_row(&mut prev.table, &mut next.table);
+        if std::env::var_os("TORIKUMI_PDF_DROPPED").is_some() {
+            eprintln!("joined\t{}\t{}", cur.page, prev_page.page);
+        }
         prev.table.rows.append(&mut next.table.rows);
     }
 }
