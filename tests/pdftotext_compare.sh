@@ -5,7 +5,7 @@
 # white-space removal; lists the files where pdftotext's reading is wrong.
 # The test and its thresholds are described in tests/pdftotext_compare.py.
 # Installs poppler-utils and poppler-data with apt-get when pdftotext is missing.
-# Usage: tests/pdftotext_compare.sh [--strict] [DIR|FILE...]
+# Usage: tests/pdftotext_compare.sh [--strict] [--cells] [DIR|FILE...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v pdftotext >/dev/null 2>&1; then

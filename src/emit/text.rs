@@ -4,18 +4,32 @@ use crate::model::{Block, BlockKind, Document};
 
 /// The document's text: one block a line, a table row's cells separated by a
 /// tab at their column positions (a cell's lines joined by a space), pages
-/// separated by a form feed.
+/// separated by a form feed. A page without text still counts: the n-th
+/// page's text follows the (n-1)-th form feed, as with pdftotext.
 pub fn render(doc: &Document) -> String {
     let mut out = String::new();
-    let mut page = None;
+    // Pages are numbered from 1: "page 0" ends before the first one.
+    let mut page = doc.pages.map(|_| 1);
     render_blocks(&doc.blocks, &mut out, &mut page);
+    if let (Some(n), Some(last)) = (doc.pages, page) {
+        // Empty pages at the end.
+        for _ in last..n.min(last.saturating_add(100_000)) {
+            out.push('\u{0C}');
+        }
+    }
     out
 }
 
 fn render_blocks(blocks: &[Block], out: &mut String, page: &mut Option<u32>) {
     for b in blocks {
-        if b.prov.page.is_some() && page.is_some() && b.prov.page != *page {
-            out.push('\u{0C}');
+        if let (Some(p), Some(q)) = (b.prov.page, *page)
+            && p != q
+        {
+            // One form feed per page boundary, so that empty pages keep their place.
+            let n = p.saturating_sub(q).clamp(1, 100_000);
+            for _ in 0..n {
+                out.push('\u{0C}');
+            }
         }
         if b.prov.page.is_some() {
             *page = b.prov.page;

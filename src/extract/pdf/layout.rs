@@ -95,6 +95,10 @@ pub(crate) fn build_lines_ruled(
         }
     }
     for (dir, mut ids) in by_dir {
+        let marks = emphasis_marks(glyphs, &ids);
+        if !marks.is_empty() {
+            ids.retain(|i| marks.binary_search(i).is_err());
+        }
         let cuts = if split == Split::AtGaps {
             cross_rules(rules, dir)
         } else {
@@ -108,28 +112,7 @@ pub(crate) fn build_lines_ruled(
                 .total_cmp(&glyphs[a].cy())
                 .then(glyphs[a].x0.total_cmp(&glyphs[b].x0))
         });
-        let mut rows: Vec<Vec<usize>> = Vec::new();
-        let mut band = (0.0f32, 0.0f32);
-        for &i in &ids {
-            let g = &glyphs[i];
-            let h = (g.y1 - g.y0).max(0.01);
-            let joins = rows.last().is_some_and(|_| {
-                let ov = g.y1.min(band.1) - g.y0.max(band.0);
-                ov >= 0.5 * h.min(band.1 - band.0)
-            });
-            if joins {
-                if let Some(r) = rows.last_mut() {
-                    r.push(i);
-                }
-                // The tallest glyph sets the band, so that a row does not creep downwards.
-                if h > band.1 - band.0 {
-                    band = (g.y0, g.y1);
-                }
-            } else {
-                rows.push(vec![i]);
-                band = (g.y0, g.y1);
-            }
-        }
+        let rows = group_rows(glyphs, &ids);
         for mut row in rows {
             // By centre: kerned glyphs (palt) overlap, and their left edges
             // can come in the wrong order.
@@ -171,13 +154,160 @@ pub(crate) fn build_lines_ruled(
                 last = Some(i);
             }
             for p in pieces {
-                if let Some(l) = make_line(glyphs, &p, dir) {
-                    out.push(l);
+                // A tall glyph elsewhere on the row (a large heading
+                // character) can widen the row's band over two rows of small
+                // text side by side (two labels of a chart's legend): within
+                // a piece, those rows stay apart.
+                let mut by_cy = p.clone();
+                by_cy.sort_by(|&a, &b| glyphs[b].cy().total_cmp(&glyphs[a].cy()));
+                let sub = group_rows(glyphs, &by_cy);
+                if sub.len() == 1 {
+                    if let Some(l) = make_line(glyphs, &p, dir) {
+                        out.push(l);
+                    }
+                    continue;
+                }
+                for mut r in sub {
+                    // In the piece's order (by centre, left to right).
+                    r.sort_by(|&a, &b| {
+                        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+                        (ga.x0 + ga.x1).total_cmp(&(gb.x0 + gb.x1)).then(a.cmp(&b))
+                    });
+                    if let Some(l) = make_line(glyphs, &r, dir) {
+                        out.push(l);
+                    }
                 }
             }
         }
     }
     out
+}
+
+/// True for the characters that emphasis marks (傍点) are set with.
+fn is_emphasis_dot(t: &str) -> bool {
+    matches!(t, "…" | "‥" | "・" | "･" | "﹅" | "﹆" | "ヽ")
+}
+
+/// Emphasis marks (傍点): a run of three or more dots of one size, set side
+/// by side on a baseline of their own over (or under) a line of text. Their
+/// nominal glyph boxes reach into that line, so that read as glyphs of it
+/// they would be mixed into its words (危...険...な); they are no text, and
+/// are left out. Dots on the text's own baseline (an ellipsis, leaders) stay.
+/// Returns the marks' indices, sorted.
+fn emphasis_marks(glyphs: &[Glyph], ids: &[usize]) -> Vec<usize> {
+    let mut dots: Vec<usize> = ids
+        .iter()
+        .copied()
+        .filter(|&i| is_emphasis_dot(&glyphs[i].text))
+        .collect();
+    if dots.len() < 3 {
+        return Vec::new();
+    }
+    dots.sort_by(|&a, &b| {
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        gb.y0.total_cmp(&ga.y0).then(ga.x0.total_cmp(&gb.x0))
+    });
+    // Runs: same baseline and size, each dot close after the one before.
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for &i in &dots {
+        let g = &glyphs[i];
+        let em = g.size.max(1.0);
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|&p| {
+            let pg = &glyphs[p];
+            (pg.y0 - g.y0).abs() < 0.1 * em
+                && (pg.size - g.size).abs() < 0.1 * em
+                && g.x0 >= pg.x0
+                && g.x0 - pg.x1 < 0.6 * em
+        });
+        match runs.last_mut() {
+            Some(r) if joins => r.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.retain(|r| r.len() >= 3);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    // Other glyphs by centre, to find those a run overlaps.
+    let mut text: Vec<usize> = ids
+        .iter()
+        .copied()
+        .filter(|&i| !is_emphasis_dot(&glyphs[i].text))
+        .collect();
+    text.sort_by(|&a, &b| glyphs[a].cy().total_cmp(&glyphs[b].cy()));
+    let mut out = Vec::new();
+    // Glyphs looked at, all runs together: bounded on a hostile page (many
+    // runs over one band of many glyphs); beyond it, runs stay as they are.
+    let mut budget: usize = 4_000_000;
+    for r in runs {
+        if budget == 0 {
+            break;
+        }
+        let (first, last) = (&glyphs[r[0]], &glyphs[r[r.len() - 1]]);
+        let (x0, x1) = (first.x0, last.x1);
+        let (y0, y1) = (first.y0, first.y1);
+        let h = (y1 - y0).max(0.01);
+        let lo = text.partition_point(|&i| glyphs[i].cy() < y0 - h);
+        let band = text[lo..]
+            .iter()
+            .take_while(|&&i| glyphs[i].cy() <= y1 + h)
+            .take(budget);
+        let mut seen = 0usize;
+        let covered = band
+            .inspect(|_| seen += 1)
+            .filter(|&&i| {
+                let g = &glyphs[i];
+                let gh = (g.y1 - g.y0).max(0.01);
+                let ov = g.y1.min(y1) - g.y0.max(y0);
+                g.x0 < x1
+                    && g.x1 > x0
+                    && ov >= 0.5 * gh.min(h)
+                    && (g.y0 - y0).abs() >= 0.1 * first.size.max(1.0)
+            })
+            .take(2)
+            .count();
+        budget = budget.saturating_sub(seen);
+        if covered >= 2 {
+            out.extend(r);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Rows of glyphs given from the top (by centre): a glyph joins the row while
+/// it overlaps the row's reference band by half its height.
+/// A space drawn as a glyph (its box as tall as its font size) sets no band:
+/// a space of a larger font would bridge two rows of small text.
+fn group_rows(glyphs: &[Glyph], ids: &[usize]) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut band = (0.0f32, 0.0f32);
+    // The band comes from a space only (the row has no visible glyph yet).
+    let mut band_blank = false;
+    for &i in ids {
+        let g = &glyphs[i];
+        let blank = g.text.chars().all(char::is_whitespace);
+        let h = (g.y1 - g.y0).max(0.01);
+        let joins = rows.last().is_some_and(|_| {
+            let ov = g.y1.min(band.1) - g.y0.max(band.0);
+            ov >= 0.5 * h.min(band.1 - band.0)
+        });
+        if joins {
+            if let Some(r) = rows.last_mut() {
+                r.push(i);
+            }
+            // The tallest glyph sets the band, so that a row does not creep downwards.
+            if !blank && (band_blank || h > band.1 - band.0) {
+                band = (g.y0, g.y1);
+                band_blank = false;
+            }
+        } else {
+            rows.push(vec![i]);
+            band = (g.y0, g.y1);
+            band_blank = blank;
+        }
+    }
+    rows
 }
 
 /// A piece that is only a list marker or a short number, kept with the text that follows it.
@@ -271,6 +401,10 @@ pub(crate) fn reading_order(
 /// Free x-intervals.
 type Intervals = Vec<(f32, f32)>;
 
+/// A run of slabs: its items, their free x-intervals, its x extent, and
+/// where each slab starts among the items.
+type Run = (Vec<usize>, Intervals, (f32, f32), Vec<usize>);
+
 const MAX_XY_DEPTH: u32 = 48;
 
 fn xy(
@@ -307,7 +441,7 @@ fn xy(
     // Runs of slabs that share an interior gutter; each run keeps its x extent
     // so that extending it costs the new slab only. Slabs of vertical writing
     // are tiers (段), read one after the other, never joined into columns.
-    let mut blocks: Vec<(Vec<usize>, Intervals, (f32, f32))> = Vec::new();
+    let mut blocks: Vec<Run> = Vec::new();
     let mut last_vertical = false;
     for slab in slabs {
         let free = free_intervals(boxes, &slab);
@@ -315,20 +449,21 @@ fn xy(
         let vertical_slab = mostly_vertical(vertical, chars, &slab);
         let joinable = !vertical_slab && !last_vertical;
         last_vertical = vertical_slab;
-        if let Some((items, cur, run)) = blocks.last_mut().filter(|_| joinable) {
+        if let Some((items, cur, run, starts)) = blocks.last_mut().filter(|_| joinable) {
             let inter = intersect(cur, &free);
             let merged_ext = (run.0.min(ext.0), run.1.max(ext.1));
             if !interior(merged_ext, &inter, min_gap).is_empty() {
+                starts.push(items.len());
                 items.extend(&slab);
                 *cur = inter;
                 *run = merged_ext;
                 continue;
             }
         }
-        blocks.push((slab, free, ext));
+        blocks.push((slab, free, ext, vec![0]));
     }
     let n_blocks = blocks.len();
-    for (items, free, ext) in blocks {
+    for (items, free, ext, starts) in blocks {
         let gutters = interior(ext, &free, min_gap);
         let mut cols: Vec<Vec<usize>> = vec![Vec::new(); gutters.len() + 1];
         for &i in &items {
@@ -336,7 +471,21 @@ fn xy(
             let k = gutters.iter().take_while(|g| cx > g.1).count();
             cols[k].push(i);
         }
-        if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
+        if !gutters.is_empty() && lone_row_column(boxes, &items, &starts, &cols) {
+            // Not columns: a wide gap within one line. Slab by slab.
+            let ends = starts.iter().skip(1).copied().chain([items.len()]);
+            for (a, b) in starts.iter().copied().zip(ends) {
+                xy(
+                    boxes,
+                    vertical,
+                    chars,
+                    items[a..b].to_vec(),
+                    min_gap,
+                    depth + 1,
+                    out,
+                );
+            }
+        } else if !gutters.is_empty() && !is_label_value(boxes, chars, &cols, min_gap) {
             if mostly_vertical(vertical, chars, &items) {
                 cols.reverse();
             }
@@ -360,14 +509,85 @@ fn xy(
     }
 }
 
+/// True when a run of several slabs has a "column" that is only a piece of
+/// one row, the rest of the row in another column: a line with a wide gap in
+/// it (a word left out, a logo), not a column of its own. Read as columns,
+/// the piece would come after the lines below the row's first part. So is a
+/// "column" of a single line (a box of a flow chart beside the others): it
+/// lies within one slab, and read as a column it would come after everything
+/// left of it in the run, a heading below the chart included.
+fn lone_row_column(
+    boxes: &[[f32; 4]],
+    items: &[usize],
+    starts: &[usize],
+    cols: &[Vec<usize>],
+) -> bool {
+    if starts.len() < 2 {
+        return false;
+    }
+    if cols.iter().any(|c| c.len() == 1) {
+        return true;
+    }
+    let slab_by_item: std::collections::HashMap<usize, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| (i, starts.partition_point(|&s| s <= pos)))
+        .collect();
+    let slab_of = |i: usize| slab_by_item.get(&i).copied().unwrap_or(0);
+    cols.iter().enumerate().any(|(k, col)| {
+        let [first, rest @ ..] = col.as_slice() else {
+            return false;
+        };
+        let b = boxes[*first];
+        let one_row = rest.iter().all(|&i| {
+            let o = boxes[i];
+            let ov = o[3].min(b[3]) - o[1].max(b[1]);
+            ov >= 0.5 * (o[3] - o[1]).min(b[3] - b[1])
+        });
+        if !one_row {
+            return false;
+        }
+        let slab = slab_of(*first);
+        // The rest of that row stands in another column.
+        cols.iter().enumerate().any(|(j, other)| {
+            j != k
+                && other.iter().any(|&i| {
+                    let o = boxes[i];
+                    let ov = o[3].min(b[3]) - o[1].max(b[1]);
+                    slab_of(i) == slab && ov >= 0.5 * (o[3] - o[1]).min(b[3] - b[1])
+                })
+        })
+    })
+}
+
 /// A narrow column whose lines sit on the rows of the next column's lines is
 /// a column of labels (団体名： 音威子府村), read row by row, not a column of text.
+/// So is a column of short values right of the lines they belong to (the
+/// fees of a fee schedule: ６ 顆粒球エラスターゼ定性 … 100点).
 fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: f32) -> bool {
+    let short = |ids: &[usize]| ids.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
+    // Values are set flush right (amounts, fees); a narrow list beside a
+    // text column (flush left, ragged right) is a column of its own.
+    let flush_right = |ids: &[usize]| {
+        let right = ids.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
+        let flush = ids
+            .iter()
+            .filter(|&&i| boxes[i][2] >= right - 0.5 * em)
+            .count();
+        flush * 10 >= ids.len() * 8
+    };
     cols.windows(2).any(|w| {
-        let (left, right) = (&w[0], &w[1]);
+        on_rows_of(boxes, &w[0], &w[1], em, short(&w[0]))
+            || (short(&w[1]) && flush_right(&w[1]) && on_rows_of(boxes, &w[1], &w[0], 0.0, true))
+    })
+}
+
+/// True when `left` is narrow (or `short`) and most of its lines sit on the
+/// row of a line of `right`.
+fn on_rows_of(boxes: &[[f32; 4]], left: &[usize], right: &[usize], em: f32, short: bool) -> bool {
+    {
         let x0 = left.iter().map(|&i| boxes[i][0]).fold(f32::MAX, f32::min);
         let x1 = left.iter().map(|&i| boxes[i][2]).fold(f32::MIN, f32::max);
-        let short = left.iter().all(|&i| chars.get(i).is_some_and(|&n| n <= 8));
         if left.len() < 2 || (x1 - x0 > 12.0 * em && !short) {
             return false;
         }
@@ -393,7 +613,7 @@ fn is_label_value(boxes: &[[f32; 4]], chars: &[usize], cols: &[Vec<usize>], em: 
             }
         }
         paired * 10 >= l.len() * 6
-    })
+    }
 }
 
 /// Orders a block that is not cut further: vertical writing column by

@@ -9,6 +9,13 @@
 //!
 //! Debugging: with `TORIKUMI_PDF_DEBUG` set, each page's ruling lines and
 //! table grids go to stderr; `TORIKUMI_PDF_GLYPHS` adds every glyph.
+//! `TORIKUMI_PDF_DROPPED` reports what is dropped by design, one line each:
+//! `dropped<TAB>PAGE<TAB>running|number<TAB>TEXT` for running headers,
+//! footers and page numbers, `dropped<TAB>PAGE<TAB>header<TAB>CELL<TAB>CELL…`
+//! for a repeated header row of a table continued from the page before, and
+//! `joined<TAB>PAGE<TAB>EARLIER` where a table on PAGE continues one on an
+//! earlier page and its rows go there (tests/pdftotext_compare.py uses it to
+//! compare like with like).
 
 pub mod font;
 mod interp;
@@ -512,20 +519,46 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         }
     }
     let mut items: Vec<Item> = Vec::new();
+    // Drawn vertical rules, by position, to find text they cut through.
+    let mut verticals: Vec<&interp::Rule> = pc.rules.iter().filter(|r| !r.horizontal).collect();
+    verticals.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    let mut charts: Vec<[f32; 4]> = Vec::new();
     for (t, grid) in grids.iter().enumerate() {
         let filled_cells = cell_glyphs[t].iter().filter(|c| !c.is_empty()).count();
-        if filled_cells < 2 {
+        let chart = cuts_through_text(&pc.glyphs, &cell_glyphs[t], &verticals);
+        if filled_cells < 2 || chart {
             // A frame or a chart, not a table: its text reads as free text.
             for c in &cell_glyphs[t] {
                 free.extend(c);
+            }
+            if chart {
+                charts.push(grid.bbox());
             }
             continue;
         }
         items.push(Item::Table(make_table(pc, grid, &cell_glyphs[t], page)));
     }
     free.sort_unstable();
-    let free_lines = layout::build_lines_ruled(&pc.glyphs, &free, Split::AtGaps, &pc.rules);
-    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines, &pc.rules) {
+    // The grid lines of a chart run through its labels: they split no line.
+    let inside = |r: &interp::Rule, b: &[f32; 4]| {
+        let (x0, y0, x1, y1) = if r.horizontal {
+            (r.from, r.pos, r.to, r.pos)
+        } else {
+            (r.pos, r.from, r.pos, r.to)
+        };
+        x0 >= b[0] - 3.0 && x1 <= b[2] + 3.0 && y0 >= b[1] - 3.0 && y1 <= b[3] + 3.0
+    };
+    let rules: std::borrow::Cow<[interp::Rule]> = if charts.is_empty() {
+        std::borrow::Cow::Borrowed(&pc.rules)
+    } else {
+        pc.rules
+            .iter()
+            .filter(|r| !charts.iter().any(|b| inside(r, b)))
+            .copied()
+            .collect()
+    };
+    let free_lines = layout::build_lines_ruled(&pc.glyphs, &free, Split::AtGaps, &rules);
+    for l in layout::fix_vertical_layout(&pc.glyphs, free_lines, &rules) {
         items.push(Item::Line(l));
     }
     let boxes: Vec<[f32; 4]> = items
@@ -573,6 +606,39 @@ fn layout_page(pc: &PageContent, page: u32, geo: PageGeo, warnings: &mut Vec<Str
         items,
         sizes,
     }
+}
+
+/// True when the grid's vertical rules run through its lines of text: in a
+/// table, text stays inside its cells; over a chart's grid lines (labels,
+/// titles set across the plot) it does not, and read as cells it would be
+/// cut apart ("1 地 | 995年3月20日 下鉄…"). At least 3 glyphs, and a twentieth
+/// of the grid's, with a drawn rule through their middle half.
+fn cuts_through_text(
+    glyphs: &[interp::Glyph],
+    cells: &[Vec<usize>],
+    verticals: &[&interp::Rule],
+) -> bool {
+    let total: usize = cells.iter().map(Vec::len).sum();
+    let mut cut = 0usize;
+    for &i in cells.iter().flatten() {
+        let g = &glyphs[i];
+        if g.dir != interp::Dir::Right || g.text.chars().all(char::is_whitespace) {
+            continue;
+        }
+        let b = g.page_box();
+        let w = b[2] - b[0];
+        let (lo, hi) = (b[0] + 0.25 * w, b[2] - 0.25 * w);
+        let cy = (b[1] + b[3]) * 0.5;
+        let start = verticals.partition_point(|r| r.pos <= lo);
+        if verticals[start..]
+            .iter()
+            .take_while(|r| r.pos < hi)
+            .any(|r| r.from <= cy && r.to >= cy)
+        {
+            cut += 1;
+        }
+    }
+    cut >= 3 && cut * 20 >= total
 }
 
 fn make_table(
@@ -763,17 +829,20 @@ fn drop_running_lines(pages: &mut [PageItems]) {
             None
         }
     };
+    // Digits stand for any digits (a page number in a running header), but
+    // only in a line with words of its own: "100点" at the top of one page
+    // and "125点" at the top of the next are body text, not a running line.
     let key = |l: &TextLine| -> String {
+        let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+        let words = l
+            .text
+            .chars()
+            .filter(|&c| !c.is_whitespace() && !is_digit(c))
+            .count();
         l.text
             .chars()
             .filter(|c| !c.is_whitespace())
-            .map(|c| {
-                if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                    '#'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if is_digit(c) && words >= 3 { '#' } else { c })
             .collect()
     };
     let mut counts: HashMap<(bool, String), usize> = HashMap::new();
@@ -795,6 +864,7 @@ fn drop_running_lines(pages: &mut [PageItems]) {
     }
     let n = pages.len();
     let threshold = (n / 2).max(3);
+    let report = std::env::var_os("TORIKUMI_PDF_DROPPED").is_some();
     for p in pages.iter_mut() {
         let height = p.height;
         let items = std::mem::take(&mut p.items);
@@ -812,9 +882,18 @@ fn drop_running_lines(pages: &mut [PageItems]) {
                     return true;
                 };
                 if n >= 3 && counts.get(&(top, key(l))).copied().unwrap_or(0) >= threshold {
+                    if report {
+                        eprintln!("dropped\t{}\trunning\t{}", pp.page, l.text);
+                    }
                     return false;
                 }
-                !is_page_number(&l.text)
+                if is_page_number(&l.text) {
+                    if report {
+                        eprintln!("dropped\t{}\tnumber\t{}", pp.page, l.text);
+                    }
+                    return false;
+                }
+                true
             })
             .collect();
     }
@@ -899,6 +978,7 @@ fn join_tables(pages: &mut [PageItems]) {
             repeated += 1;
         }
         if repeated > 0 && repeated < next.table.rows.len() {
+            report_dropped_rows(cur.page, &next.table.rows[..repeated]);
             next.table.rows.drain(..repeated);
             prev.header_rows = prev.header_rows.max(repeated);
             for r in prev.table.rows.iter_mut().take(repeated) {
@@ -912,6 +992,7 @@ fn join_tables(pages: &mut [PageItems]) {
                 && next.header_rows < next.table.rows.len()
                 && prev.header_rows > 0
             {
+                report_dropped_rows(cur.page, &next.table.rows[..next.header_rows]);
                 next.table.rows.drain(..next.header_rows);
             }
         }
@@ -921,7 +1002,26 @@ fn join_tables(pages: &mut [PageItems]) {
             }
         }
         continue_split_row(&mut prev.table, &mut next.table);
+        if std::env::var_os("TORIKUMI_PDF_DROPPED").is_some() {
+            eprintln!("joined\t{}\t{}", cur.page, prev_page.page);
+        }
         prev.table.rows.append(&mut next.table.rows);
+    }
+}
+
+/// With `TORIKUMI_PDF_DROPPED` set, reports the repeated header rows of a
+/// table continued on `page` that joining drops.
+fn report_dropped_rows(page: u32, rows: &[Row]) {
+    if std::env::var_os("TORIKUMI_PDF_DROPPED").is_none() {
+        return;
+    }
+    for r in rows {
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| c.text().replace(['\n', '\t'], " "))
+            .collect();
+        eprintln!("dropped\t{page}\theader\t{}", cells.join("\t"));
     }
 }
 

@@ -211,6 +211,9 @@ fn grid_from(hs: &[Rule], vs: &[Rule], fills: &[Fill]) -> Option<Grid> {
     if nc == 0 || nr == 0 || nc * nr < 2 || nc * nr > MAX_BOXES {
         return None;
     }
+    if !table_like(hs, vs, &xs, &ys) {
+        return None;
+    }
     let has_v = |xi: usize, r: usize| -> bool {
         if xi == 0 || xi == nc {
             return true;
@@ -280,6 +283,45 @@ fn grid_from(hs: &[Rule], vs: &[Rule], fills: &[Fill]) -> Option<Grid> {
         cells,
         owner,
     })
+}
+
+/// The share of `[lo, hi]` that rules at `pos` cover.
+fn coverage(rules: &[Rule], pos: f32, lo: f32, hi: f32) -> f32 {
+    let mut spans: Vec<(f32, f32)> = rules
+        .iter()
+        .filter(|r| (r.pos - pos).abs() <= TOUCH_TOL)
+        .map(|r| (r.from.max(lo), r.to.min(hi)))
+        .filter(|s| s.1 > s.0)
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut covered, mut x) = (0.0f32, lo);
+    for (a, b) in spans {
+        if b > x {
+            covered += b - a.max(x);
+            x = b;
+        }
+    }
+    if hi > lo { covered / (hi - lo) } else { 0.0 }
+}
+
+/// True when the grid looks like a table: one side of its outline is mostly
+/// ruled (a frame), or a rule runs across most of its width (an open table:
+/// a rule under the header, rules between rows). Boxes of a flow chart drawn
+/// with cell borders (boxes here and there, connector lines between them)
+/// touch each other into one grid whose outline is open and whose
+/// horizontal rules are all short: that is no table, and its text reads as
+/// free text (read as cells, its words were cut at grid column borders).
+fn table_like(hs: &[Rule], vs: &[Rule], xs: &[f32], ys: &[f32]) -> bool {
+    let (Some(&x0), Some(&x1), Some(&top), Some(&bottom)) =
+        (xs.first(), xs.last(), ys.first(), ys.last())
+    else {
+        return false;
+    };
+    coverage(hs, top, x0, x1) >= 0.5
+        || coverage(hs, bottom, x0, x1) >= 0.5
+        || coverage(vs, x0, bottom, top) >= 0.5
+        || coverage(vs, x1, bottom, top) >= 0.5
+        || hs.iter().any(|h| h.to - h.from >= 0.8 * (x1 - x0))
 }
 
 /// Removes boundaries closer than `min` to the previous one (ascending input).

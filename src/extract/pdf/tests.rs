@@ -199,6 +199,40 @@ fn ruled_table_with_spanning_cells() {
 }
 
 #[test]
+fn flow_chart_boxes_drawn_with_cell_borders_are_no_table() {
+    // Two boxes joined by a connector line (with a long vertical leg) into
+    // one set of touching rules: the outline open, every horizontal rule short.
+    let mut c = String::from("0.5 w ");
+    for (x0, y0, x1, y1) in [(100.0, 700.0, 200.0, 720.0), (300.0, 600.0, 400.0, 620.0)] {
+        c += &format!("{x0} {y0} m {x1} {y0} l {x1} {y1} l {x0} {y1} l {x0} {y0} l S ");
+    }
+    c += "200 710 m 250 710 l S 250 710 m 250 610 l S 250 610 m 300 610 l S ";
+    c += "BT /F1 10 Tf 1 0 0 1 105 705 Tm (Collect) Tj 1 0 0 1 305 605 Tm (Recycle) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    assert!(tables(&d).is_empty(), "{:?}", d.blocks);
+    assert_eq!(lines(&d), vec!["Collect", "Recycle"]);
+}
+
+#[test]
+fn a_chart_grid_through_its_labels_is_no_table() {
+    // A plot frame with vertical grid lines every 50 points, a label set
+    // across three of them, and numbers in the plot.
+    let mut c = String::from("0.5 w 100 500 m 400 500 l S 100 700 m 400 700 l S ");
+    for k in 0..=6 {
+        let x = 100 + 50 * k;
+        c += &format!("{x} 500 m {x} 700 l S ");
+    }
+    c += "BT /F1 10 Tf 1 0 0 1 142.5 650 Tm (Sarin gas attack in Tokyo 1995) Tj \
+          1 0 0 1 210 600 Tm (-28) Tj 1 0 0 1 310 560 Tm (-102) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    assert!(tables(&d).is_empty(), "{:?}", d.blocks);
+    assert_eq!(
+        lines(&d),
+        vec!["Sarin gas attack in Tokyo 1995", "-28", "-102"]
+    );
+}
+
+#[test]
 fn thin_filled_rectangles_are_rulings() {
     // Borders as 0.75-pt filled rectangles, the way LibreOffice and Chromium draw them.
     let mut c = String::from("0 g ");
@@ -514,6 +548,87 @@ fn japanese_glyphs_get_no_spaces_latin_words_do() {
     let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
     assert_eq!(ls.len(), 1);
     assert_eq!(ls[0].text, "日本 A B");
+}
+
+#[test]
+fn emphasis_dots_over_a_line_are_left_out_an_ellipsis_stays() {
+    let g = |t: &str, x: f32, y0: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 20.0,
+        y0,
+        y1: y0 + 20.0,
+        size: 20.0,
+    };
+    // 危険な場所 at y0 = 100; a row of … (傍点) on a baseline 5 points
+    // lower, their boxes reaching into the row of text.
+    let mut glyphs: Vec<Glyph> = "危険な場所"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| g(&c.to_string(), 20.0 * i as f32, 100.0))
+        .collect();
+    glyphs.extend((0..5).map(|i| g("…", 20.0 * i as f32 + 2.0, 95.0)));
+    // An ellipsis on the text's own baseline stays: 待つ……。
+    for (i, t) in ["待", "つ", "…", "…", "…", "。"].iter().enumerate() {
+        glyphs.push(g(t, 20.0 * i as f32, 50.0));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["危険な場所", "待つ………。"]);
+}
+
+#[test]
+fn a_tall_glyph_does_not_merge_two_rows_of_small_text() {
+    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 0.7 * size,
+        y0,
+        y1: y0 + size,
+        size,
+    };
+    // A 28-point axis title on the left; a chart legend far right, two
+    // 12-point labels one right under the other, their boxes touching.
+    let mut glyphs = vec![g("頻", 57.0, 419.4, 28.0), g("度", 85.0, 419.4, 28.0)];
+    for (i, c) in "MAINICHI".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 570.0 + 8.4 * i as f32, 430.2, 12.0));
+    }
+    for (i, c) in "NIKKEI".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 585.0 + 8.4 * i as f32, 418.2, 12.0));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["頻度", "MAINICHI", "NIKKEI"]);
+}
+
+#[test]
+fn a_space_of_a_larger_font_does_not_merge_two_rows() {
+    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0: x,
+        x1: x + 0.5 * size,
+        y0,
+        y1: y0 + size,
+        size,
+    };
+    // Axis labels of a chart in 4-point type, two rows (年 over 西暦), and a
+    // stray 11-point space drawn across both.
+    let mut glyphs = vec![g(" ", 89.6, 435.6, 11.0)];
+    for (i, c) in "S15".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 80.0 + 2.2 * i as f32, 439.5, 4.4));
+    }
+    for (i, c) in "(1940)".chars().enumerate() {
+        glyphs.push(g(&c.to_string(), 83.0 + 2.2 * i as f32, 434.0, 4.4));
+    }
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
+    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["S15", "(1940)"]);
 }
 
 #[test]
@@ -847,6 +962,99 @@ fn labels_and_values_read_row_by_row() {
             "Rural sewerage",
             "Date:",
             "March 2017"
+        ]
+    );
+}
+
+#[test]
+fn a_column_of_short_values_reads_with_its_rows() {
+    // A fee schedule: items on the left, their fees far to the right, set
+    // flush right.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (1 Erythrocyte sedimentation rate) Tj 1 0 0 1 485 700 Tm (9 pts) Tj \
+             1 0 0 1 50 686 Tm (2 Reticulocyte count) Tj 1 0 0 1 480 686 Tm (12 pts) Tj \
+             1 0 0 1 50 672 Tm (3 Eosinophil count) Tj 1 0 0 1 480 672 Tm (17 pts) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "1 Erythrocyte sedimentation rate",
+            "9 pts",
+            "2 Reticulocyte count",
+            "12 pts",
+            "3 Eosinophil count",
+            "17 pts"
+        ]
+    );
+    // A list of short items set flush left beside a text column, on its
+    // rows, is a column of its own.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (Text of the left column, first line) Tj 1 0 0 1 400 700 Tm (Sapporo) Tj \
+             1 0 0 1 50 686 Tm (and its second line here) Tj 1 0 0 1 400 686 Tm (Asahikawa) Tj \
+             1 0 0 1 50 672 Tm (and the third one) Tj 1 0 0 1 400 672 Tm (Nayoro) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "Text of the left column, first line",
+            "and its second line here",
+            "and the third one",
+            "Sapporo",
+            "Asahikawa",
+            "Nayoro"
+        ]
+    );
+}
+
+#[test]
+fn numbers_at_the_top_of_pages_are_no_running_header() {
+    // Each page's first line is a different fee: digits differ, so it is
+    // body text, though "###pt" would repeat on every page.
+    let pages = (1..=4)
+        .map(|n| {
+            page(&format!(
+                "BT /F1 10 Tf 1 0 0 1 72 810 Tm ({n}00 pt) Tj 1 0 0 1 72 600 Tm (Body of page {n}) Tj ET"
+            ))
+        })
+        .collect();
+    let d = read(&build(pages));
+    assert_eq!(lines(&d).len(), 8, "{:?}", lines(&d));
+    assert_eq!(lines(&d)[2], "200 pt");
+}
+
+#[test]
+fn a_wide_gap_in_a_line_is_no_column() {
+    // A title whose product name (in a font without text) left a wide gap,
+    // a short line under its first part, then a full line.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (Removing and installing [) Tj 1 0 0 1 300 700 Tm (edition]) Tj \
+             1 0 0 1 50 680 Tm ([Removal]) Tj \
+             1 0 0 1 50 666 Tm (Open the control panel and choose uninstall a program.) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "Removing and installing [",
+            "edition]",
+            "[Removal]",
+            "Open the control panel and choose uninstall a program."
+        ]
+    );
+}
+
+#[test]
+fn a_single_line_beside_a_chart_is_no_column_the_heading_below_comes_after_it() {
+    // Boxes of a flow chart on the left, one box far right between their
+    // rows, and a heading under the chart that fits left of the right box.
+    let c = "BT /F1 10 Tf 1 0 0 1 50 700 Tm (First box of the chart) Tj \
+             1 0 0 1 400 690 Tm (Recycle) Tj \
+             1 0 0 1 50 680 Tm (Second box of the chart) Tj \
+             1 0 0 1 50 640 Tm (Heading below) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    assert_eq!(
+        lines(&d),
+        [
+            "First box of the chart",
+            "Recycle",
+            "Second box of the chart",
+            "Heading below"
         ]
     );
 }
