@@ -170,7 +170,12 @@ fn japanese(bytes: &[u8]) -> Option<&'static Encoding> {
         &bytes[..=cut]
     };
     let mut found = None;
-    for enc in [encoding_rs::SHIFT_JIS, encoding_rs::EUC_JP] {
+    // The lead byte of every hiragana in each encoding: without it, the
+    // sample cannot read as Japanese that way (and need not be decoded).
+    for (enc, hiragana_lead) in [(encoding_rs::SHIFT_JIS, 0x82), (encoding_rs::EUC_JP, 0xA4)] {
+        if !sample.contains(&hiragana_lead) {
+            continue;
+        }
         let Some(text) = enc.decode_without_bom_handling_and_without_replacement(sample) else {
             continue;
         };

@@ -282,17 +282,15 @@ fn japanese_share(t: &str) -> f64 {
 /// Collapses HTML white space (space, tab, CR, LF, FF) to one space.
 fn collapse_html_space(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}') {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
+    // HTML white space is ASCII: split on its bytes and copy the runs between.
+    for run in s
+        .split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}'))
+        .filter(|r| !r.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(run);
     }
     out
 }
@@ -796,6 +794,9 @@ fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Bloc
 
 /// HTML white space collapsed within each line; explicit line breaks kept.
 fn clean(s: &str) -> String {
+    if !s.contains('\n') {
+        return collapse_html_space(s);
+    }
     s.split('\n')
         .map(collapse_html_space)
         .filter(|l| !l.is_empty())

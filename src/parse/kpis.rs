@@ -58,7 +58,17 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 const BULLETS: &[char] = &['○', '◯', '●', '◆', '◇', '■', '□', '・', '•'];
 
 fn year_header(token: &str) -> Option<(i32, Role)> {
-    let c = YEAR_HEADER.captures(token.trim())?;
+    let token = token.trim();
+    // Every cell of every table is asked: most are no year at all, and the
+    // longest header ("平成30年度 (基準値)") is under 32 bytes.
+    if token.len() > 32
+        || !token.starts_with([
+            '令', '平', 'R', 'H', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+        ])
+    {
+        return None;
+    }
+    let c = YEAR_HEADER.captures(token)?;
     let y = c.name("y")?.as_str();
     // Years are read by the date reader; a bare 4-digit number gets 年 added.
     let text = if y.bytes().all(|b| b.is_ascii_digit()) {
