@@ -284,7 +284,7 @@ fn collapse_html_space(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // HTML white space is ASCII: split on its bytes and copy the runs between.
     for run in s
-        .split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}'))
+        .split([' ', '\t', '\n', '\r', '\u{0C}'])
         .filter(|r| !r.is_empty())
     {
         if !out.is_empty() {
