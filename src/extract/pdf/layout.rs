@@ -641,29 +641,37 @@ fn mostly_vertical(vertical: &[bool], chars: &[usize], ids: &[usize]) -> bool {
     v > h
 }
 
-/// Sorts items of vertical writing into columns from the right, each column
-/// top to bottom; an item joins a column when it overlaps the column's first
-/// item across by half the narrower width.
-fn column_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
-    ids.sort_by(|&a, &b| boxes[b][2].total_cmp(&boxes[a][2]));
-    let mut cols: Vec<Vec<usize>> = Vec::new();
+/// Groups items into bands along one axis, from the far end (the right for
+/// columns, the top for rows): `lo` and `hi` index the box's extent across
+/// the bands (0 and 2 for x, 1 and 3 for y). An item joins the current band
+/// when it overlaps the band's first item by half the narrower extent.
+fn bands(boxes: &[[f32; 4]], ids: &[usize], lo: usize, hi: usize) -> Vec<Vec<usize>> {
+    let mut ids = ids.to_vec();
+    ids.sort_by(|&a, &b| boxes[b][hi].total_cmp(&boxes[a][hi]));
+    let mut bands: Vec<Vec<usize>> = Vec::new();
     let mut band = (0.0f32, 0.0f32);
-    for &i in ids.iter() {
+    for i in ids {
         let b = boxes[i];
-        let w = (b[2] - b[0]).max(0.01);
-        let joins = !cols.is_empty() && {
-            let ov = b[2].min(band.1) - b[0].max(band.0);
-            ov >= 0.5 * w.min((band.1 - band.0).max(0.01))
+        let extent = (b[hi] - b[lo]).max(0.01);
+        let joins = !bands.is_empty() && {
+            let ov = b[hi].min(band.1) - b[lo].max(band.0);
+            ov >= 0.5 * extent.min((band.1 - band.0).max(0.01))
         };
-        if joins {
-            if let Some(c) = cols.last_mut() {
-                c.push(i);
+        match bands.last_mut() {
+            Some(last) if joins => last.push(i),
+            _ => {
+                bands.push(vec![i]);
+                band = (b[lo], b[hi]);
             }
-        } else {
-            cols.push(vec![i]);
-            band = (b[0], b[2]);
         }
     }
+    bands
+}
+
+/// Sorts items of vertical writing into columns from the right, each column
+/// top to bottom.
+fn column_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
+    let cols = bands(boxes, ids, 0, 2);
     ids.clear();
     for mut c in cols {
         c.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
@@ -673,25 +681,7 @@ fn column_major(boxes: &[[f32; 4]], ids: &mut Vec<usize>) {
 
 /// Sorts items into rows from the top, each row left to right.
 fn row_major(boxes: &[[f32; 4]], vertical: &[bool], ids: &mut Vec<usize>) {
-    ids.sort_by(|&a, &b| boxes[b][3].total_cmp(&boxes[a][3]));
-    let mut rows: Vec<Vec<usize>> = Vec::new();
-    let mut band = (0.0f32, 0.0f32);
-    for &i in ids.iter() {
-        let b = boxes[i];
-        let h = (b[3] - b[1]).max(0.01);
-        let joins = !rows.is_empty() && {
-            let ov = b[3].min(band.1) - b[1].max(band.0);
-            ov >= 0.5 * h.min((band.1 - band.0).max(0.01))
-        };
-        if joins {
-            if let Some(r) = rows.last_mut() {
-                r.push(i);
-            }
-        } else {
-            rows.push(vec![i]);
-            band = (b[1], b[3]);
-        }
-    }
+    let rows = bands(boxes, ids, 1, 3);
     ids.clear();
     for mut r in rows {
         // Columns of vertical writing read right to left.
