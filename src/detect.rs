@@ -139,18 +139,24 @@ pub fn guess(bytes: &[u8]) -> &'static Encoding {
             break;
         }
         if non_ascii >= SAMPLE_NON_ASCII {
-            // End the sample after a byte below 0x40, which no multi-byte
-            // character of UTF-8, Shift_JIS or EUC-JP contains: a character
-            // cut in two would count against the right encoding.
-            // Without one, the sample goes on.
-            if let Some(cut) = chunk.iter().rposition(|&b| b < 0x40) {
-                det.feed(&chunk[..=cut], true);
+            // A character cut in two would count against the right
+            // encoding; where the chunk has no place to cut, the sample goes on.
+            if let Some(head) = whole_characters(chunk) {
+                det.feed(head, true);
                 break;
             }
         }
         det.feed(chunk, false);
     }
     det.guess(Some(b"jp"), chardetng::Utf8Detection::Allow)
+}
+
+/// `bytes` up to and including their last byte below 0x40, which is never
+/// part of a multi-byte character in UTF-8, Shift_JIS or EUC-JP: a prefix
+/// that ends between characters. `None` when there is no such byte.
+fn whole_characters(bytes: &[u8]) -> Option<&[u8]> {
+    let last = bytes.iter().rposition(|&b| b < 0x40)?;
+    Some(&bytes[..=last])
 }
 
 /// Shift_JIS or EUC-JP, when exactly one of them decodes the start of the
@@ -164,10 +170,7 @@ fn japanese(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = if bytes.len() <= SAMPLE {
         bytes
     } else {
-        // Cut after a byte below 0x40, which is never part of a multi-byte
-        // character in either encoding.
-        let cut = bytes[..SAMPLE].iter().rposition(|&b| b < 0x40)?;
-        &bytes[..=cut]
+        whole_characters(&bytes[..SAMPLE])?
     };
     let mut found = None;
     // The lead byte of every hiragana in each encoding: without it, the

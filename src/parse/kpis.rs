@@ -62,9 +62,7 @@ fn year_header(token: &str) -> Option<(i32, Role)> {
     // Every cell of every table is asked: most are no year at all, and the
     // longest header ("平成30年度 (基準値)") is under 32 bytes.
     if token.len() > 32
-        || !token.starts_with([
-            '令', '平', 'R', 'H', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-        ])
+        || !token.starts_with(|c: char| matches!(c, '令' | '平' | 'R' | 'H') || c.is_ascii_digit())
     {
         return None;
     }

@@ -418,6 +418,28 @@ fn vertical_writing_reads_columns_right_to_left() {
 }
 
 /// Orders lines with [`layout::reading_order`] and returns their texts.
+/// A horizontal glyph: `w` wide, `size` tall, its box from `y0` up.
+fn across(t: &str, x0: f32, y0: f32, w: f32, size: f32) -> Glyph {
+    Glyph {
+        text: t.into(),
+        dir: Dir::Right,
+        x0,
+        x1: x0 + w,
+        y0,
+        y1: y0 + size,
+        size,
+    }
+}
+
+/// The texts of the lines that all of `glyphs` make, split at gaps.
+fn line_texts(glyphs: &[Glyph]) -> Vec<String> {
+    let idx: Vec<usize> = (0..glyphs.len()).collect();
+    layout::build_lines(glyphs, &idx, Split::AtGaps)
+        .into_iter()
+        .map(|l| l.text)
+        .collect()
+}
+
 fn ordered_texts(ls: &[layout::TextLine]) -> Vec<String> {
     let boxes: Vec<[f32; 4]> = ls.iter().map(|l| l.bbox).collect();
     let vertical: Vec<bool> = ls.iter().map(|l| l.dir == Dir::Down).collect();
@@ -534,33 +556,14 @@ fn upright_glyphs_set_down_columns_read_as_columns() {
 
 #[test]
 fn japanese_glyphs_get_no_spaces_latin_words_do() {
-    let g = |t: &str, x: f32| Glyph {
-        text: t.into(),
-        dir: Dir::Right,
-        x0: x,
-        x1: x + 10.0,
-        y0: 0.0,
-        y1: 10.0,
-        size: 10.0,
-    };
+    let g = |t: &str, x: f32| across(t, x, 0.0, 10.0, 10.0);
     let glyphs = vec![g("日", 0.0), g("本", 14.0), g("A", 40.0), g("B", 54.0)];
-    let idx: Vec<usize> = (0..glyphs.len()).collect();
-    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
-    assert_eq!(ls.len(), 1);
-    assert_eq!(ls[0].text, "日本 A B");
+    assert_eq!(line_texts(&glyphs), vec!["日本 A B"]);
 }
 
 #[test]
 fn emphasis_dots_over_a_line_are_left_out_an_ellipsis_stays() {
-    let g = |t: &str, x: f32, y0: f32| Glyph {
-        text: t.into(),
-        dir: Dir::Right,
-        x0: x,
-        x1: x + 20.0,
-        y0,
-        y1: y0 + 20.0,
-        size: 20.0,
-    };
+    let g = |t: &str, x: f32, y0: f32| across(t, x, y0, 20.0, 20.0);
     // 危険な場所 at y0 = 100; a row of … (傍点) on a baseline 5 points
     // lower, their boxes reaching into the row of text.
     let mut glyphs: Vec<Glyph> = "危険な場所"
@@ -573,23 +576,12 @@ fn emphasis_dots_over_a_line_are_left_out_an_ellipsis_stays() {
     for (i, t) in ["待", "つ", "…", "…", "…", "。"].iter().enumerate() {
         glyphs.push(g(t, 20.0 * i as f32, 50.0));
     }
-    let idx: Vec<usize> = (0..glyphs.len()).collect();
-    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
-    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, vec!["危険な場所", "待つ………。"]);
+    assert_eq!(line_texts(&glyphs), vec!["危険な場所", "待つ………。"]);
 }
 
 #[test]
 fn a_tall_glyph_does_not_merge_two_rows_of_small_text() {
-    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
-        text: t.into(),
-        dir: Dir::Right,
-        x0: x,
-        x1: x + 0.7 * size,
-        y0,
-        y1: y0 + size,
-        size,
-    };
+    let g = |t: &str, x: f32, y0: f32, size: f32| across(t, x, y0, 0.7 * size, size);
     // A 28-point axis title on the left; a chart legend far right, two
     // 12-point labels one right under the other, their boxes touching.
     let mut glyphs = vec![g("頻", 57.0, 419.4, 28.0), g("度", 85.0, 419.4, 28.0)];
@@ -599,23 +591,12 @@ fn a_tall_glyph_does_not_merge_two_rows_of_small_text() {
     for (i, c) in "NIKKEI".chars().enumerate() {
         glyphs.push(g(&c.to_string(), 585.0 + 8.4 * i as f32, 418.2, 12.0));
     }
-    let idx: Vec<usize> = (0..glyphs.len()).collect();
-    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
-    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, vec!["頻度", "MAINICHI", "NIKKEI"]);
+    assert_eq!(line_texts(&glyphs), vec!["頻度", "MAINICHI", "NIKKEI"]);
 }
 
 #[test]
 fn a_space_of_a_larger_font_does_not_merge_two_rows() {
-    let g = |t: &str, x: f32, y0: f32, size: f32| Glyph {
-        text: t.into(),
-        dir: Dir::Right,
-        x0: x,
-        x1: x + 0.5 * size,
-        y0,
-        y1: y0 + size,
-        size,
-    };
+    let g = |t: &str, x: f32, y0: f32, size: f32| across(t, x, y0, 0.5 * size, size);
     // Axis labels of a chart in 4-point type, two rows (年 over 西暦), and a
     // stray 11-point space drawn across both.
     let mut glyphs = vec![g(" ", 89.6, 435.6, 11.0)];
@@ -625,10 +606,7 @@ fn a_space_of_a_larger_font_does_not_merge_two_rows() {
     for (i, c) in "(1940)".chars().enumerate() {
         glyphs.push(g(&c.to_string(), 83.0 + 2.2 * i as f32, 434.0, 4.4));
     }
-    let idx: Vec<usize> = (0..glyphs.len()).collect();
-    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
-    let texts: Vec<&str> = ls.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, vec!["S15", "(1940)"]);
+    assert_eq!(line_texts(&glyphs), vec!["S15", "(1940)"]);
 }
 
 #[test]
@@ -904,15 +882,7 @@ fn tables_drawn_one_under_the_other_stay_apart() {
 
 #[test]
 fn double_letters_stay_and_fake_bold_goes() {
-    let g = |t: &str, x: f32, w: f32| Glyph {
-        text: t.into(),
-        dir: Dir::Right,
-        x0: x,
-        x1: x + w,
-        y0: 0.0,
-        y1: 10.0,
-        size: 10.0,
-    };
+    let g = |t: &str, x: f32, w: f32| across(t, x, 0.0, w, 10.0);
     // "ll" of a narrow glyph, then a bold "A" drawn twice 0.3 pt apart.
     let glyphs = vec![
         g("l", 0.0, 2.2),
@@ -921,9 +891,7 @@ fn double_letters_stay_and_fake_bold_goes() {
         g("A", 4.7, 6.7),
         g("B", 11.1, 6.7),
     ];
-    let idx: Vec<usize> = (0..glyphs.len()).collect();
-    let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
-    assert_eq!(ls[0].text, "llAB");
+    assert_eq!(line_texts(&glyphs)[0], "llAB");
 }
 
 /// A filled circle of radius `r` centred at (x, y), as four Bézier curves.
