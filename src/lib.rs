@@ -23,6 +23,7 @@ pub mod normalize;
 pub mod parse;
 pub mod pipeline;
 pub mod source;
+pub mod train;
 
 pub use error::{Error, ErrorKind, Result, Stage};
 pub use limits::Limits;

@@ -46,6 +46,43 @@ enum Command {
         /// A file or a URL.
         input: String,
     },
+    /// Train the structure reader from gold annotations and write its two
+    /// models (units.crf, columns.crf) into --out.
+    ///
+    /// Every *.gold.json in each --gold directory is read; its renderings
+    /// (the gold's `sources`) are looked up by file name under the gold
+    /// directory's parent and under each --docs directory. Training is
+    /// deterministic. `ingest --model DIR` reads the result; copying it into
+    /// models/ and rebuilding makes it the built-in model.
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Directories of *.gold.json files.
+    #[arg(long, default_values_t = [String::from("../shared/corpus-dev/gold"), String::from("../shared/corpus-real/gold")])]
+    gold: Vec<String>,
+    /// More directories to look for renderings in (searched recursively).
+    #[arg(long)]
+    docs: Vec<PathBuf>,
+    /// Leave out the document with this name (a gold file's `document`); repeatable.
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Where to write units.crf and columns.crf.
+    #[arg(long, short, default_value = "models")]
+    out: PathBuf,
+    /// L2 regularization of the unit model (chosen by tools/crossval.sh).
+    #[arg(long, default_value_t = 0.01)]
+    c2: f64,
+    /// L1 regularization of both models: it keeps few, general features.
+    #[arg(long, default_value_t = 2.0)]
+    c1: f64,
+    /// L2 regularization of the column model.
+    #[arg(long, default_value_t = 0.1)]
+    column_c2: f64,
+    /// Print the gold documents found and exit.
+    #[arg(long)]
+    list: bool,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +135,10 @@ struct IngestArgs {
     /// Use only the cache: no network.
     #[arg(long)]
     offline: bool,
+    /// Read the structure models from this directory (units.crf, columns.crf,
+    /// as `torikumi train` writes them) instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
     /// Continue an interrupted run on the same --out: documents it finished
     /// (same source, same sha256) are taken from its journal, not read again.
     #[arg(long)]
@@ -124,6 +165,68 @@ fn main() -> ExitCode {
         }
         Command::Text { input } => text(&input),
         Command::Ingest(args) => ingest(args),
+        Command::Train(args) => train(args),
+    }
+}
+
+fn train(args: TrainArgs) -> ExitCode {
+    let dirs: Vec<PathBuf> = args.gold.iter().map(PathBuf::from).collect();
+    let docs = match torikumi::train::load_gold(&dirs, &args.docs) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("torikumi: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.list {
+        for d in &docs {
+            println!(
+                "{}\t{} initiatives\t{} kpis\t{} renderings{}",
+                d.stem,
+                d.initiatives.len(),
+                d.kpis.len(),
+                d.sources.len(),
+                if d.missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("\tmissing: {}", d.missing.join(" "))
+                }
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    for e in &args.exclude {
+        if !docs.iter().any(|d| d.stem == *e) {
+            eprintln!("torikumi: --exclude {e}: no such gold document");
+            return ExitCode::from(2);
+        }
+    }
+    let opts = torikumi::train::TrainOptions {
+        c2: args.c2,
+        c1: args.c1,
+        column_c2: args.column_c2,
+        ..Default::default()
+    };
+    match torikumi::train::train(&docs, &args.exclude, &args.out, &opts) {
+        Ok(r) => {
+            for f in &r.failures {
+                eprintln!("torikumi: {f}");
+            }
+            eprintln!(
+                "torikumi: trained on {} documents ({} renderings, {} units); {} of {} gold initiatives not aligned; models in {}",
+                r.documents,
+                r.renderings,
+                r.units,
+                r.unaligned,
+                r.gold,
+                args.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("torikumi: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -227,6 +330,17 @@ fn default_corpus() -> String {
 }
 
 fn ingest(args: IngestArgs) -> ExitCode {
+    if let Some(dir) = &args.model {
+        match torikumi::parse::labeller::Labeller::from_dir(dir) {
+            Ok(l) => {
+                let _ = torikumi::parse::labeller::install(l);
+            }
+            Err(e) => {
+                eprintln!("torikumi: --model: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let inputs_args = if args.inputs.is_empty() {
         vec![default_corpus()]
     } else {

@@ -55,6 +55,10 @@ pub struct Provenance {
     pub bbox: Option<BBox>,
     /// 0-based position of the element among the HTML document's elements (HTML).
     pub element: Option<u32>,
+    /// Font size in points of the block's text, where the source gives one (PDF).
+    pub size: Option<f32>,
+    /// The block's text is set in bold (a bold PDF font, HTML `<b>`/`<strong>`).
+    pub bold: bool,
 }
 
 impl Provenance {

@@ -3,12 +3,16 @@
 
 pub mod codes;
 pub mod dates;
+pub mod features;
 pub mod items;
 pub mod kpis;
+pub mod labeller;
 pub mod markers;
 pub mod numerals;
 pub mod owners;
 pub mod quantities;
+pub mod table;
+pub mod units;
 
 use crate::model::{Document, InitiativeRecord, KpiRecord};
 

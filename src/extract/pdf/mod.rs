@@ -1098,7 +1098,8 @@ fn emit_page(p: PageItems, body: f32, levels: &[u32], out: &mut Vec<Block>) {
     for it in p.items {
         match it {
             Item::Line(l) => {
-                let prov = Provenance::page(p.page, Some(bbox_of(l.bbox)));
+                let mut prov = Provenance::page(p.page, Some(bbox_of(l.bbox)));
+                prov.size = Some(l.size);
                 let ratio = if body > 0.0 { l.size / body } else { 1.0 };
                 let kind = if ratio >= 1.2 && l.chars <= 40 {
                     // Levels by the rank of the heading sizes the document uses.
