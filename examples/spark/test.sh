@@ -43,4 +43,15 @@ export SPARK_LOCAL_IP=127.0.0.1
   --inputs corpus --base corpus \
   --out "$WORK/parquet" \
   --check "$WORK/ingest"
+# A mapper that cannot work (here: a flag it does not know, exit 2) fails
+# the job instead of silently giving fewer records.
+if "$VENV/bin/python" examples/spark/torikumi_job.py \
+  --master 'local[1]' --binary target/release/torikumi \
+  --inputs corpus --base corpus --out "$WORK/parquet-bad" \
+  --map-args=--no-such-flag >"$WORK/bad.log" 2>&1; then
+  echo "spark test: a failing mapper did not fail the job" >&2
+  exit 1
+fi
+grep -q "torikumi map exited with 2" "$WORK/bad.log" || { tail -20 "$WORK/bad.log" >&2; exit 1; }
+echo "spark test: a failing mapper fails the job (as it should)"
 echo "spark test: passed in $(($(date +%s) - t0)) s"
