@@ -576,6 +576,48 @@ mod tests {
     }
 
     #[test]
+    fn spilled_lines_give_the_same_files_and_journal_line() {
+        use crate::model::KpiRecord;
+        let dir = tempfile::tempdir().unwrap();
+        let kpi = |name: String| KpiRecord {
+            name,
+            region: None,
+            unit: None,
+            baseline: None,
+            values: vec![],
+            target: None,
+            progress: vec![],
+            notes: vec!["a\nb".into()],
+            source: "k".into(),
+            page: None,
+        };
+        // Three records, the middle one larger than the spill threshold.
+        let kpis = || {
+            vec![
+                kpi("x".into()),
+                kpi("取".repeat(Lines::SPILL_BYTES / 2)),
+                kpi("y".into()),
+            ]
+        };
+        let d = doc("k");
+        let mut mem = Rendered::new(&d, &[], &kpis()).unwrap();
+        let mut spilled = Rendered::from_records(&d, vec![], kpis(), Some(dir.path())).unwrap();
+        assert!(!mem.kpis.spilled() && spilled.kpis.spilled());
+        assert_eq!(spilled.kpi_count, 3);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        mem.kpis.copy_to(&mut a).unwrap();
+        spilled.kpis.copy_to(&mut b).unwrap();
+        assert!(a == b);
+        let ja = mem.journal_line("s").unwrap();
+        let jb = spilled.journal_line("s").unwrap();
+        assert!(ja == jb);
+        let v: serde_json::Value = serde_json::from_slice(&jb).unwrap();
+        assert_eq!(v["output"]["kpis"].as_array().unwrap().len(), 3);
+        assert_eq!(v["output"]["kpis"][0]["notes"][0], "a\nb");
+        assert_eq!(v["output"]["initiatives"], serde_json::json!([]));
+    }
+
+    #[test]
     fn first_run_creates_the_directory() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new/out");
