@@ -10,7 +10,9 @@
 //! 5. [`parse`]: sections, initiatives, dates, codes, quantities, owners, KPIs;
 //! 6. [`emit`]: JSON Lines files, written atomically, and their JSON Schema.
 //!
-//! [`pipeline`] ties them together for one document and for a batch.
+//! [`pipeline`] ties them together for one document and for a batch;
+//! [`mapper`] streams paths in and tagged records out, for Spark, Hadoop
+//! streaming and GNU parallel.
 #![deny(missing_docs)]
 
 pub mod detect;
@@ -18,6 +20,7 @@ pub mod emit;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod mapper;
 pub mod model;
 pub mod normalize;
 pub mod parse;

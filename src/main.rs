@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use torikumi::pipeline::{self, DocOutput, Options};
 use torikumi::source::fetch::{self, FetchOptions, Fetcher};
+use torikumi::source::shard::{self, Shard};
 use torikumi::source::{self, Input};
 use torikumi::{Limits, emit};
 
@@ -38,6 +39,19 @@ enum Command {
     /// document gets an `error` in documents.jsonl and a line on stderr; the
     /// others go on. Exit status: 0 all read, 1 some failed, 2 bad usage.
     Ingest(IngestArgs),
+    /// Stream mapper for Spark, Hadoop streaming, GNU parallel and xargs:
+    /// paths or URLs on standard input, one a line; on standard output one
+    /// JSON line per record, `{"kind":"document"|"initiative"|"kpi",...}`,
+    /// every record of a document together, in input order, flushed after
+    /// each document.
+    ///
+    /// A document that cannot be read is a `document` line with its `error`
+    /// (and a line on stderr); the batch goes on. Exit status: 0 when the
+    /// input was read to its end, even if some documents failed; 1 when the
+    /// mapper could not read its input or write its output; 2 on bad usage.
+    /// Needs no environment (HOME, PATH, TMPDIR): --cache and --tmp say where
+    /// files go.
+    Map(MapArgs),
     /// Print the JSON Schema of the output records (one object keyed by file name).
     Schema,
     /// Print a document's text as torikumi reads it: normalized, in reading
@@ -99,6 +113,66 @@ struct IngestArgs {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Read only shard K of N (K from 0 to N-1): the inputs whose source
+    /// hashes to it. The N shards' outputs together hold exactly the records
+    /// of one run over all inputs.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Shard count N, with the index K taken from JOB_COMPLETION_INDEX
+    /// (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch
+    /// array job). Default: $TORIKUMI_SHARDS.
+    #[arg(long, value_name = "N")]
+    shards: Option<u32>,
+    /// Read the structure models from this directory (units.crf, columns.crf,
+    /// as `torikumi train` writes them) instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
+    fetch: FetchArgs,
+    /// From each URL given, also fetch the PDF and HTML reports it links on the
+    /// same host (Word/Excel links are listed as skipped).
+    #[arg(long)]
+    follow: bool,
+    /// How many links deep --follow goes.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    depth: u32,
+    /// Continue an interrupted run on the same --out: documents it finished
+    /// (same source, same sha256) are taken from its journal, not read again.
+    #[arg(long)]
+    resume: bool,
+}
+
+#[derive(clap::Args)]
+struct MapArgs {
+    /// Documents read at once. One by default: engines run one mapper per
+    /// core already.
+    #[arg(long, short = 'j', default_value_t = 1)]
+    threads: usize,
+    /// Read relative paths from this directory; `source` stays the path as
+    /// written on the input line.
+    #[arg(long, value_name = "DIR")]
+    base: Option<PathBuf>,
+    /// Where a document whose records outgrow 8 MB of JSON waits before it is
+    /// written. Default: $TMPDIR, else /tmp.
+    #[arg(long, value_name = "DIR")]
+    tmp: Option<PathBuf>,
+    /// No error lines on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Read the structure models from this directory (units.crf, columns.crf,
+    /// as `torikumi train` writes them) instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+#[derive(clap::Args)]
+struct LimitArgs {
     /// Largest document read, in MB.
     #[arg(long, default_value_t = 256, value_name = "MB")]
     max_size: u64,
@@ -115,18 +189,31 @@ struct IngestArgs {
     /// Wall time one document may take, in seconds; past it the document fails.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     timeout: u64,
-    /// From each URL given, also fetch the PDF and HTML reports it links on the
-    /// same host (Word/Excel links are listed as skipped).
-    #[arg(long)]
-    follow: bool,
-    /// How many links deep --follow goes.
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    depth: u32,
-    /// Most requests per second to one host.
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_size.saturating_mul(1 << 20),
+            max_stream_bytes: self.max_stream.saturating_mul(1 << 20),
+            max_pages: self.max_pages,
+            max_depth: self.max_depth,
+            max_time: Duration::from_secs(self.timeout),
+            ..Limits::default()
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// Most requests per second to one host, in this process (N processes
+    /// fetching from one host make N times as many: see "Running at scale"
+    /// in the README).
     #[arg(long, default_value_t = 1.0, value_name = "R")]
     rate: f64,
     /// Cache of fetched documents (bodies by sha256, ETag / Last-Modified per
-    /// URL). Default: $XDG_CACHE_HOME/torikumi or ~/.cache/torikumi.
+    /// URL). Default: $XDG_CACHE_HOME/torikumi or ~/.cache/torikumi, else
+    /// .torikumi-cache in the working directory.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
     /// Do not cache fetched documents.
@@ -135,14 +222,6 @@ struct IngestArgs {
     /// Use only the cache: no network.
     #[arg(long)]
     offline: bool,
-    /// Read the structure models from this directory (units.crf, columns.crf,
-    /// as `torikumi train` writes them) instead of the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    model: Option<PathBuf>,
-    /// Continue an interrupted run on the same --out: documents it finished
-    /// (same source, same sha256) are taken from its journal, not read again.
-    #[arg(long)]
-    resume: bool,
 }
 
 fn main() -> ExitCode {
@@ -166,6 +245,7 @@ fn main() -> ExitCode {
         Command::Text { input } => text(&input),
         Command::Ingest(args) => ingest(args),
         Command::Train(args) => train(args),
+        Command::Map(args) => map(args),
     }
 }
 
@@ -271,21 +351,78 @@ fn text(input: &str) -> ExitCode {
     }
 }
 
-fn make_fetcher(args: &IngestArgs) -> Result<Fetcher, torikumi::Error> {
-    let cache_dir = if args.no_cache {
+fn fetch_options(fetch: &FetchArgs, limits: &LimitArgs, depth: u32) -> FetchOptions {
+    let cache_dir = if fetch.no_cache {
         None
     } else {
-        Some(args.cache.clone().unwrap_or_else(fetch::default_cache_dir))
+        Some(fetch.cache.clone().unwrap_or_else(fetch::default_cache_dir))
     };
-    Fetcher::new(FetchOptions {
+    FetchOptions {
         cache_dir,
-        offline: args.offline,
-        depth: args.depth,
-        rate_per_host: args.rate,
-        timeout_total: Duration::from_secs(args.timeout.max(1)),
-        max_bytes: args.max_size.saturating_mul(1 << 20),
+        offline: fetch.offline,
+        depth,
+        rate_per_host: fetch.rate,
+        timeout_total: Duration::from_secs(limits.timeout.max(1)),
+        max_bytes: limits.max_size.saturating_mul(1 << 20),
         ..FetchOptions::default()
-    })
+    }
+}
+
+fn make_fetcher(args: &IngestArgs) -> Result<Fetcher, torikumi::Error> {
+    Fetcher::new(fetch_options(&args.fetch, &args.limits, args.depth))
+}
+
+/// A fetcher made on the first URL, so that a mapper given only paths
+/// creates no cache directory.
+struct LazyFetcher {
+    opts: FetchOptions,
+    fetcher: std::sync::OnceLock<Result<Fetcher, String>>,
+}
+
+impl pipeline::Fetch for LazyFetcher {
+    fn fetch(&self, url: &str) -> torikumi::Result<fetch::Fetched> {
+        match self
+            .fetcher
+            .get_or_init(|| Fetcher::new(self.opts.clone()).map_err(|e| e.to_string()))
+        {
+            Ok(f) => f.fetch(url),
+            Err(e) => Err(torikumi::Error::new(
+                torikumi::Stage::Source,
+                torikumi::ErrorKind::Fetch(e.clone()),
+            )),
+        }
+    }
+}
+
+fn map(args: MapArgs) -> ExitCode {
+    if let Err(code) = install_model(args.model.as_deref()) {
+        return code;
+    }
+    let fetcher = LazyFetcher {
+        opts: fetch_options(&args.fetch, &args.limits, 0),
+        fetcher: std::sync::OnceLock::new(),
+    };
+    let opts = torikumi::mapper::MapOptions {
+        limits: args.limits.limits(),
+        threads: args.threads.max(1),
+        base: args.base.clone(),
+        spill_dir: Some(args.tmp.clone().unwrap_or_else(std::env::temp_dir)),
+    };
+    let quiet = args.quiet;
+    let on_done = |d: &DocOutput| {
+        if let (Some(err), false) = (&d.record.error, quiet) {
+            eprintln!("torikumi: {}: {err}", d.record.source);
+        }
+    };
+    let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+    let mut stdout = std::io::stdout().lock();
+    match torikumi::mapper::run(stdin, &mut stdout, &opts, Some(&fetcher), &on_done) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("torikumi: map: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// --follow: each URL input becomes the documents found from it, in order;
@@ -329,23 +466,52 @@ fn default_corpus() -> String {
     }
 }
 
-fn ingest(args: IngestArgs) -> ExitCode {
-    if let Some(dir) = &args.model {
+/// `--model DIR`: makes the models read from DIR the ones every document is
+/// parsed with.
+fn install_model(dir: Option<&Path>) -> Result<(), ExitCode> {
+    if let Some(dir) = dir {
         match torikumi::parse::labeller::Labeller::from_dir(dir) {
             Ok(l) => {
                 let _ = torikumi::parse::labeller::install(l);
             }
             Err(e) => {
                 eprintln!("torikumi: --model: {e}");
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         }
+    }
+    Ok(())
+}
+
+fn ingest(args: IngestArgs) -> ExitCode {
+    if let Err(code) = install_model(args.model.as_deref()) {
+        return code;
     }
     let inputs_args = if args.inputs.is_empty() {
         vec![default_corpus()]
     } else {
         args.inputs.clone()
     };
+    let shard = match Shard::choose(args.shard.as_deref(), args.shards, |k| {
+        std::env::var(k).ok()
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("torikumi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if shard.is_none()
+        && let Some(var) = shard::INDEX_VARS
+            .iter()
+            .find(|v| std::env::var_os(v).is_some())
+        && !args.quiet
+    {
+        eprintln!(
+            "torikumi: {var} is set but no shard count (--shards or {}): reading every input",
+            shard::COUNT_VAR
+        );
+    }
     let mut inputs: Vec<Input> = source::resolve(&inputs_args);
     let fetcher = if inputs.iter().any(|i| matches!(i, Input::Url(_))) {
         match make_fetcher(&args) {
@@ -365,16 +531,19 @@ fn ingest(args: IngestArgs) -> ExitCode {
         eprintln!("torikumi: no documents found in {}", inputs_args.join(" "));
         return ExitCode::from(2);
     }
-    let limits = Limits {
-        max_input_bytes: args.max_size.saturating_mul(1 << 20),
-        max_stream_bytes: args.max_stream.saturating_mul(1 << 20),
-        max_pages: args.max_pages,
-        max_depth: args.max_depth,
-        max_time: Duration::from_secs(args.timeout),
-        ..Limits::default()
-    };
+    // Sharding comes after --follow, so that the documents found are spread too.
+    if let Some(shard) = shard {
+        let all = inputs.len();
+        inputs = shard.select(inputs);
+        if !args.quiet {
+            eprintln!(
+                "torikumi: shard {shard}: {} of {all} documents",
+                inputs.len()
+            );
+        }
+    }
     let opts = Options {
-        limits,
+        limits: args.limits.limits(),
         threads: args.threads.unwrap_or(0),
         out: args.out.clone(),
         resume: args.resume,

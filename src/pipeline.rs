@@ -73,17 +73,40 @@ pub fn process_bytes(
     limits: &Limits,
 ) -> DocOutput {
     let sha = sha256_hex(bytes);
-    guarded(bytes, source, sha.clone(), || {
+    guarded(format_of(bytes), source, sha.clone(), || {
         let doc = read_document(bytes, http_charset, limits)?;
         let parsed = parse::parse(&doc, source, &sha);
         Ok((doc, parsed))
     })
 }
 
+/// [`process_bytes`] on bytes it owns: they are freed as soon as the
+/// document is read, before parsing, so a large input is not held through
+/// the later stages.
+pub fn process_owned(
+    bytes: Vec<u8>,
+    source: &str,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> DocOutput {
+    let sha = sha256_hex(&bytes);
+    guarded(format_of(&bytes), source, sha.clone(), move || {
+        let doc = read_document(&bytes, http_charset, limits)?;
+        drop(bytes);
+        let parsed = parse::parse(&doc, source, &sha);
+        Ok((doc, parsed))
+    })
+}
+
+/// The format a failed document is listed with.
+fn format_of(bytes: &[u8]) -> Option<crate::model::Format> {
+    detect::format(bytes).filter(|_| !bytes.is_empty())
+}
+
 /// Runs `stages` (reading and parsing one document) and turns its result,
 /// its error or its panic into the document's output.
 fn guarded(
-    bytes: &[u8],
+    format_on_error: Option<crate::model::Format>,
     source: &str,
     sha: String,
     stages: impl FnOnce() -> Result<(Document, parse::Parsed)>,
@@ -114,7 +137,7 @@ fn guarded(
             }
         }
         Ok(Err(e)) => {
-            record.format = detect::format(bytes).filter(|_| !bytes.is_empty());
+            record.format = format_on_error;
             record.error = Some(e.to_string());
             DocOutput {
                 record,
@@ -312,9 +335,13 @@ impl DocRunner {
             .stack_size(64 << 20)
             .spawn(move || {
                 for job in job_rx {
-                    let out =
-                        process_bytes(&job.bytes, &job.source, job.charset.as_deref(), &job.limits);
-                    drop(job);
+                    let Job {
+                        bytes,
+                        source,
+                        charset,
+                        limits,
+                    } = job;
+                    let out = process_owned(bytes, &source, charset.as_deref(), &limits);
                     if result_tx.send(out).is_err() {
                         break;
                     }
@@ -472,6 +499,7 @@ pub fn run(
         Finished::new()
     };
     let mut output = emit::Output::create(&opts.out)?;
+    let spill_dir = output.staging().to_path_buf();
     let mut journal = emit::JsonLines::create(&emit::staging_dir(&opts.out).join(emit::JOURNAL))?;
     // Entries carried over from the interrupted run stay in the new journal.
     for (key, out) in &finished {
@@ -492,6 +520,7 @@ pub fn run(
         for _ in 0..threads {
             let tx = tx.clone();
             let (next, written, stop, finished) = (&next, &written, &stop, &finished);
+            let spill = spill_dir.as_path();
             s.spawn(move |_| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -515,7 +544,7 @@ pub fn run(
                         && finished
                             .contains_key(&(out.record.source.clone(), out.record.sha256.clone()));
                     on_done(&out);
-                    let done = Done::new(out, reused);
+                    let done = Done::new(out, reused, Some(spill));
                     if tx.send((i, done)).is_err() {
                         break;
                     }
@@ -529,10 +558,11 @@ pub fn run(
             for (i, d) in &rx {
                 pending.insert(i, d);
                 while let Some(d) = pending.remove(&want) {
-                    let d = d?;
-                    output.write_rendered(&d.lines)?;
+                    let mut d = d?;
+                    output.write_rendered(&mut d.lines)?;
                     if !d.reused && !d.failed {
-                        journal.write_raw(&d.lines.journal_line(&d.sha256), 1)?;
+                        let (lines, sha) = (&mut d.lines, &d.sha256);
+                        journal.write_with(|w| lines.write_journal_line(sha, w))?;
                     }
                     summary.documents += 1;
                     summary.resumed += usize::from(d.reused);
@@ -577,11 +607,16 @@ struct Done {
 }
 
 impl Done {
-    fn new(out: DocOutput, reused: bool) -> io::Result<Done> {
+    fn new(out: DocOutput, reused: bool, spill: Option<&std::path::Path>) -> io::Result<Done> {
+        let DocOutput {
+            record,
+            initiatives,
+            kpis,
+        } = out;
         Ok(Done {
-            lines: emit::Rendered::new(&out.record, &out.initiatives, &out.kpis)?,
-            failed: out.record.error.is_some(),
-            sha256: out.record.sha256,
+            lines: emit::Rendered::from_records(&record, initiatives, kpis, spill)?,
+            failed: record.error.is_some(),
+            sha256: record.sha256,
             reused,
         })
     }
@@ -621,7 +656,7 @@ mod tests {
     fn a_panic_becomes_the_documents_error() {
         // No known input makes a stage panic (the fuzzers look for one), so
         // the stages are replaced by one that does, as a bug would.
-        let out = guarded(b"x", "p.txt", sha256_hex(b"x"), || {
+        let out = guarded(None, "p.txt", sha256_hex(b"x"), || {
             // An out-of-bounds index: the panic a reader bug would cause.
             let v = vec![0u8; std::hint::black_box(2)];
             let b = v[std::hint::black_box(3)];
@@ -636,7 +671,9 @@ mod tests {
         assert_eq!(out.record.source, "p.txt");
         assert!(out.initiatives.is_empty());
         // A panic with a String payload keeps its message.
-        let out = guarded(b"", "q.txt", String::new(), || panic!("{} broke", "reader"));
+        let out = guarded(None, "q.txt", String::new(), || {
+            panic!("{} broke", "reader")
+        });
         assert!(out.record.error.unwrap().contains("reader broke"));
     }
 
@@ -646,7 +683,7 @@ mod tests {
         // there must come back as output, not hang or take the caller down.
         let (tx, rx) = std::sync::mpsc::channel();
         let h = std::thread::spawn(move || {
-            let out = guarded(b"y", "r.txt", String::new(), || panic!("boom"));
+            let out = guarded(None, "r.txt", String::new(), || panic!("boom"));
             tx.send(out).unwrap();
         });
         h.join().expect("the panic was caught inside");

@@ -109,3 +109,79 @@ fn follow_fetches_linked_reports_and_lists_skipped_ones() {
         docs[3]
     );
 }
+
+/// `torikumi map` with URL lines under an empty environment (no HOME, no
+/// proxy variables): the cache goes where --cache says, and a second run
+/// with --offline reads the same records from it.
+#[test]
+fn map_fetches_into_the_cache_it_is_given_then_reads_it_offline() {
+    let base = serve();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let lines = format!("{base}/000_a9577f83c0b17823.html\n{base}/missing.pdf\n");
+    let map = |extra: &[&str]| {
+        let mut child = Command::new("/usr/bin/env")
+            .arg("-i")
+            .arg(env!("CARGO_BIN_EXE_torikumi"))
+            .args(["map", "--rate", "0", "--cache"])
+            .arg(&cache)
+            .args(extra)
+            .current_dir(work.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(lines.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let online = map(&[]);
+    let docs: Vec<serde_json::Value> = online
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["kind"] == "document")
+        .collect();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["fetch"]["status"], 200);
+    assert!(docs[0]["initiatives"].as_u64().unwrap() > 0);
+    assert!(
+        docs[1]["error"].as_str().unwrap().contains("404"),
+        "{}",
+        docs[1]
+    );
+    assert!(
+        cache.join("bodies").is_dir(),
+        "the cache is where --cache said"
+    );
+    // Nothing else in the working directory.
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 1);
+    // Offline, from the cache: the same records but for how they were fetched.
+    let offline = map(&["--offline"]);
+    let strip = |text: &str| -> Vec<serde_json::Value> {
+        text.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("fetch");
+                    o.remove("error");
+                }
+                v
+            })
+            .collect()
+    };
+    let (a, b) = (strip(&online), strip(&offline));
+    assert_eq!(a.len(), b.len());
+    assert_eq!(a[..a.len() - 1], b[..b.len() - 1]);
+}

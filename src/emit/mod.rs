@@ -57,6 +57,24 @@ impl JsonLines {
         Ok(())
     }
 
+    /// Appends one record that `f` writes, newline included.
+    pub fn write_with(
+        &mut self,
+        f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        f(&mut self.out)?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Appends serialized lines.
+    pub fn write_lines(&mut self, lines: &mut Lines) -> io::Result<()> {
+        let out = &mut self.out;
+        lines.for_each_chunk(|c| out.write_all(c))?;
+        self.records += lines.count() as u64;
+        Ok(())
+    }
+
     /// Flushes buffered lines to the file.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
@@ -74,17 +92,187 @@ impl JsonLines {
     }
 }
 
+/// Serialized JSON lines (each ending in a newline), held in memory until
+/// they outgrow [`Lines::SPILL_BYTES`], then in an anonymous temporary file
+/// (already unlinked: nothing is left behind, whatever happens) when a spill
+/// directory was given. A document whose records make hundreds of megabytes
+/// of JSON then costs disk, not memory, between the worker that serialized it
+/// and the thread that writes it out in order.
+#[derive(Debug, Default)]
+pub struct Lines {
+    mem: Vec<u8>,
+    file: Option<BufWriter<fs::File>>,
+    len: u64,
+    count: usize,
+    spill_dir: Option<PathBuf>,
+}
+
+impl Lines {
+    /// Bytes kept in memory before the lines move to a temporary file.
+    pub const SPILL_BYTES: usize = 8 << 20;
+
+    /// Empty lines; with `spill_dir`, large contents go to a temporary file there.
+    pub fn new(spill_dir: Option<&Path>) -> Lines {
+        Lines {
+            spill_dir: spill_dir.map(Path::to_path_buf),
+            ..Lines::default()
+        }
+    }
+
+    /// Appends one record as one line.
+    pub fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut *self, record).map_err(io::Error::other)?;
+        self.write_all(b"\n")?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Appends one record as one line with a leading `"kind"` member:
+    /// `{"kind":KIND,...the record's members}`.
+    pub fn push_tagged<T: Serialize>(&mut self, kind: &str, record: &T) -> io::Result<()> {
+        self.write_all(b"{\"kind\":")?;
+        serde_json::to_writer(&mut *self, kind).map_err(io::Error::other)?;
+        self.write_all(b",")?;
+        // The record's own opening brace is dropped (records are objects
+        // with members, never empty).
+        let mut rest = SkipFirst {
+            inner: &mut *self,
+            skipped: false,
+            first: 0,
+        };
+        serde_json::to_writer(&mut rest, record).map_err(io::Error::other)?;
+        let first = rest.first;
+        debug_assert_eq!(first, b'{', "records serialize as objects");
+        self.write_all(b"\n")?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// How many records [`Lines::push`] and [`Lines::push_tagged`] added.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Bytes held.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether no bytes are held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether the lines moved to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Hands every byte, in order, to `f`, a chunk at a time.
+    pub fn for_each_chunk(&mut self, mut f: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        use std::io::{Read, Seek};
+        if let Some(w) = &mut self.file {
+            w.flush()?;
+            let file = w.get_mut();
+            file.seek(io::SeekFrom::Start(0))?;
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = file.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                f(&buf[..n])?;
+            }
+            Ok(())
+        } else if self.mem.is_empty() {
+            Ok(())
+        } else {
+            f(&self.mem)
+        }
+    }
+
+    /// Copies every byte to `out`.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.for_each_chunk(|c| out.write_all(c))
+    }
+
+    /// The bytes, when they are in memory.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        self.file.is_none().then_some(&self.mem[..])
+    }
+}
+
+impl Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.len += buf.len() as u64;
+        if let Some(f) = &mut self.file {
+            return f.write_all(buf);
+        }
+        if let Some(dir) = &self.spill_dir
+            && self.mem.len() + buf.len() > Self::SPILL_BYTES
+        {
+            let Ok(file) = tempfile::tempfile_in(dir) else {
+                // No room for a temporary file there: memory, as without one.
+                self.spill_dir = None;
+                self.mem.extend_from_slice(buf);
+                return Ok(());
+            };
+            let mut f = BufWriter::with_capacity(1 << 16, file);
+            f.write_all(&self.mem)?;
+            f.write_all(buf)?;
+            self.mem = Vec::new();
+            self.file = Some(f);
+            return Ok(());
+        }
+        self.mem.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer that drops the first byte written through it (and keeps it).
+struct SkipFirst<'a, W: Write> {
+    inner: &'a mut W,
+    skipped: bool,
+    first: u8,
+}
+
+impl<W: Write> Write for SkipFirst<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        if !self.skipped && !rest.is_empty() {
+            self.first = rest[0];
+            self.skipped = true;
+            rest = &rest[1..];
+        }
+        self.inner.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// One document's lines of the three files, serialized once: on the worker
 /// thread that read the document, so that the thread writing the files in
 /// order only copies bytes, and the journal reuses the same bytes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Rendered {
     /// Its line of documents.jsonl, newline included.
     pub document: Vec<u8>,
     /// Its lines of initiatives.jsonl.
-    pub initiatives: Vec<u8>,
+    pub initiatives: Lines,
     /// Its lines of kpis.jsonl.
-    pub kpis: Vec<u8>,
+    pub kpis: Lines,
     /// How many lines `initiatives` holds.
     pub initiative_count: usize,
     /// How many lines `kpis` holds.
@@ -92,54 +280,95 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Serializes one document's records.
+    /// Serializes one document's records, in memory.
     pub fn new(
         doc: &DocumentRecord,
         initiatives: &[InitiativeRecord],
         kpis: &[KpiRecord],
     ) -> io::Result<Self> {
-        fn lines<T: Serialize>(records: &[T], out: &mut Vec<u8>) -> io::Result<()> {
-            for r in records {
-                serde_json::to_writer(&mut *out, r).map_err(io::Error::other)?;
-                out.push(b'\n');
-            }
-            Ok(())
-        }
+        Rendered::build(doc, initiatives.iter(), kpis.iter(), None)
+    }
+
+    /// Serializes one document's records, taking them: each record is freed
+    /// as soon as it is serialized, and lines past [`Lines::SPILL_BYTES`] go
+    /// to a temporary file in `spill_dir`, so a huge document is not held
+    /// twice (as records and as JSON).
+    pub fn from_records(
+        doc: &DocumentRecord,
+        initiatives: Vec<InitiativeRecord>,
+        kpis: Vec<KpiRecord>,
+        spill_dir: Option<&Path>,
+    ) -> io::Result<Self> {
+        Rendered::build(doc, initiatives.into_iter(), kpis.into_iter(), spill_dir)
+    }
+
+    fn build<I, K>(
+        doc: &DocumentRecord,
+        initiatives: impl ExactSizeIterator<Item = I>,
+        kpis: impl ExactSizeIterator<Item = K>,
+        spill_dir: Option<&Path>,
+    ) -> io::Result<Self>
+    where
+        I: std::borrow::Borrow<InitiativeRecord>,
+        K: std::borrow::Borrow<KpiRecord>,
+    {
         let mut r = Rendered {
             initiative_count: initiatives.len(),
             kpi_count: kpis.len(),
+            initiatives: Lines::new(spill_dir),
+            kpis: Lines::new(spill_dir),
             ..Rendered::default()
         };
-        lines(std::slice::from_ref(doc), &mut r.document)?;
-        lines(initiatives, &mut r.initiatives)?;
-        lines(kpis, &mut r.kpis)?;
+        serde_json::to_writer(&mut r.document, doc).map_err(io::Error::other)?;
+        r.document.push(b'\n');
+        for i in initiatives {
+            r.initiatives.push(i.borrow())?;
+        }
+        for k in kpis {
+            r.kpis.push(k.borrow())?;
+        }
         Ok(r)
     }
 
-    /// The journal's line for this document: the same JSON as serializing
-    /// `{"sha256": .., "output": {"record": .., "initiatives": [..], "kpis": [..]}}`,
-    /// made from the lines already serialized. (A newline inside a JSON
-    /// string is escaped, so every raw newline ends a record.)
-    pub fn journal_line(&self, sha256: &str) -> Vec<u8> {
-        fn array(lines: &[u8], out: &mut Vec<u8>) {
-            out.push(b'[');
-            let body = lines.strip_suffix(b"\n").unwrap_or(lines);
-            out.extend(body.iter().map(|&b| if b == b'\n' { b',' } else { b }));
-            out.push(b']');
+    /// Writes the journal's line for this document: the same JSON as
+    /// serializing `{"sha256": .., "output": {"record": .., "initiatives":
+    /// [..], "kpis": [..]}}`, made from the lines already serialized. (A
+    /// newline inside a JSON string is escaped, so every raw newline ends a
+    /// record.)
+    pub fn write_journal_line(&mut self, sha256: &str, out: &mut dyn Write) -> io::Result<()> {
+        fn array(lines: &mut Lines, out: &mut dyn Write) -> io::Result<()> {
+            out.write_all(b"[")?;
+            // Every newline but the last separates two records.
+            let mut left = lines.len();
+            let mut buf = Vec::new();
+            lines.for_each_chunk(|chunk| {
+                buf.clear();
+                buf.extend(chunk.iter().map(|&b| if b == b'\n' { b',' } else { b }));
+                left -= chunk.len() as u64;
+                if left == 0 && buf.last() == Some(&b',') {
+                    buf.pop();
+                }
+                out.write_all(&buf)
+            })?;
+            out.write_all(b"]")
         }
-        let mut out = Vec::with_capacity(
-            self.document.len() + self.initiatives.len() + self.kpis.len() + 160,
-        );
-        out.extend_from_slice(b"{\"sha256\":");
-        serde_json::to_writer(&mut out, sha256).expect("a string serializes");
-        out.extend_from_slice(b",\"output\":{\"record\":");
-        out.extend_from_slice(self.document.strip_suffix(b"\n").unwrap_or(&self.document));
-        out.extend_from_slice(b",\"initiatives\":");
-        array(&self.initiatives, &mut out);
-        out.extend_from_slice(b",\"kpis\":");
-        array(&self.kpis, &mut out);
-        out.extend_from_slice(b"}}\n");
-        out
+        out.write_all(b"{\"sha256\":")?;
+        serde_json::to_writer(&mut *out, sha256).map_err(io::Error::other)?;
+        out.write_all(b",\"output\":{\"record\":")?;
+        out.write_all(self.document.strip_suffix(b"\n").unwrap_or(&self.document))?;
+        out.write_all(b",\"initiatives\":")?;
+        array(&mut self.initiatives, out)?;
+        out.write_all(b",\"kpis\":")?;
+        array(&mut self.kpis, out)?;
+        out.write_all(b"}}\n")
+    }
+
+    /// The journal's line for this document, in memory (see
+    /// [`Rendered::write_journal_line`]).
+    pub fn journal_line(&mut self, sha256: &str) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_journal_line(sha256, &mut out)?;
+        Ok(out)
     }
 }
 
@@ -202,11 +431,16 @@ impl Output {
     }
 
     /// Writes one document's records, serialized beforehand.
-    pub fn write_rendered(&mut self, r: &Rendered) -> io::Result<()> {
+    pub fn write_rendered(&mut self, r: &mut Rendered) -> io::Result<()> {
         self.documents.write_raw(&r.document, 1)?;
-        self.initiatives
-            .write_raw(&r.initiatives, r.initiative_count as u64)?;
-        self.kpis.write_raw(&r.kpis, r.kpi_count as u64)
+        self.initiatives.write_lines(&mut r.initiatives)?;
+        self.kpis.write_lines(&mut r.kpis)
+    }
+
+    /// The staging directory, where large documents' lines wait as
+    /// temporary files (see [`Lines`]).
+    pub fn staging(&self) -> &Path {
+        &self.staging
     }
 
     /// Puts the new output in place in one atomic step.
@@ -339,6 +573,48 @@ mod tests {
         assert!(!staging_dir(&out).exists());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn spilled_lines_give_the_same_files_and_journal_line() {
+        use crate::model::KpiRecord;
+        let dir = tempfile::tempdir().unwrap();
+        let kpi = |name: String| KpiRecord {
+            name,
+            region: None,
+            unit: None,
+            baseline: None,
+            values: vec![],
+            target: None,
+            progress: vec![],
+            notes: vec!["a\nb".into()],
+            source: "k".into(),
+            page: None,
+        };
+        // Three records, the middle one larger than the spill threshold.
+        let kpis = || {
+            vec![
+                kpi("x".into()),
+                kpi("取".repeat(Lines::SPILL_BYTES / 2)),
+                kpi("y".into()),
+            ]
+        };
+        let d = doc("k");
+        let mut mem = Rendered::new(&d, &[], &kpis()).unwrap();
+        let mut spilled = Rendered::from_records(&d, vec![], kpis(), Some(dir.path())).unwrap();
+        assert!(!mem.kpis.spilled() && spilled.kpis.spilled());
+        assert_eq!(spilled.kpi_count, 3);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        mem.kpis.copy_to(&mut a).unwrap();
+        spilled.kpis.copy_to(&mut b).unwrap();
+        assert!(a == b);
+        let ja = mem.journal_line("s").unwrap();
+        let jb = spilled.journal_line("s").unwrap();
+        assert!(ja == jb);
+        let v: serde_json::Value = serde_json::from_slice(&jb).unwrap();
+        assert_eq!(v["output"]["kpis"].as_array().unwrap().len(), 3);
+        assert_eq!(v["output"]["kpis"][0]["notes"][0], "a\nb");
+        assert_eq!(v["output"]["initiatives"], serde_json::json!([]));
     }
 
     #[test]

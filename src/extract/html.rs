@@ -19,20 +19,23 @@ use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Ta
 pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
     let start = std::time::Instant::now();
     let mut doc = Document::new(Format::Html);
-    let mut text = decode(bytes, http_charset, &mut doc.warnings)?;
+    // Borrowed from `bytes` when they are valid UTF-8: a large page is not
+    // copied before html5ever reads it.
+    let decoded = decode(bytes, http_charset, &mut doc.warnings)?;
+    let mut text: &str = &decoded;
     // html5ever's tree builder scans its stack of open elements for many
     // tags, so extreme nesting costs quadratic time (100,000 nested <div>s:
     // over 30 s). Elements that deep are skipped by the walker anyway.
     let tree_limit = (limits.max_depth as usize)
         .saturating_mul(16)
         .clamp(256, MAX_TREE_DEPTH);
-    if let Some(cut) = nesting_cut(&text, tree_limit) {
-        text.truncate(cut);
+    if let Some(cut) = nesting_cut(text, tree_limit) {
+        text = &text[..cut];
         doc.warnings.push(format!(
             "elements nested more than {tree_limit} deep; the rest of the page was skipped"
         ));
     }
-    let html = parse_within(&text, start, limits)?;
+    let html = parse_within(text, start, limits)?;
     let title_sel = scraper::Selector::parse("title").expect("static selector");
     doc.title = html
         .select(&title_sel)
@@ -212,11 +215,15 @@ fn nesting_cut(text: &str, max: usize) -> Option<usize> {
 /// Decodes the page: BOM, then the HTTP charset, then `<meta>`, then detection.
 /// A page whose declared charset does not fit its bytes is read in the
 /// Japanese encoding that does fit (with a warning), or refused.
-fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) -> Result<String> {
+fn decode<'a>(
+    bytes: &'a [u8],
+    http_charset: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<std::borrow::Cow<'a, str>> {
     let (enc, how) = detect::encoding(bytes, http_charset, true);
     let (text, _, had_errors) = enc.decode(bytes);
     if !had_errors {
-        return Ok(text.into_owned());
+        return Ok(text);
     }
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if how != EncodingSource::Detected {
@@ -237,7 +244,7 @@ fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) 
                         enc.name(),
                         alt.name()
                     ));
-                return Ok(t.into_owned());
+                return Ok(t);
             }
         }
     }
@@ -256,7 +263,7 @@ fn decode(bytes: &[u8], http_charset: Option<&str>, warnings: &mut Vec<String>) 
         "{bad} malformed {} byte sequences replaced by U+FFFD",
         enc.name()
     ));
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 fn describe(how: EncodingSource) -> &'static str {
@@ -473,7 +480,7 @@ impl Walker<'_> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let mut t = String::new();
                 self.inline_text(node, &mut t, depth);
-                let text = clean(&t);
+                let text = clean(t);
                 if !text.is_empty() {
                     let level = name.as_bytes()[1] - b'0';
                     let kind = if self.in_cover {
@@ -626,10 +633,10 @@ impl Walker<'_> {
             list_depth,
             depth,
         );
-        let text = clean(&own);
+        let text = clean(own);
         if !text.is_empty() {
             let link_only = !link_text.trim().is_empty()
-                && clean(&link_text).chars().count() * 10 >= text.chars().count() * 8;
+                && clean(link_text).chars().count() * 10 >= text.chars().count() * 8;
             let kind = if link_only {
                 BlockKind::Paragraph { text }
             } else {
@@ -782,8 +789,7 @@ fn collect_rows<'a>(
 }
 
 fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Block>) {
-    let text = clean(inline);
-    inline.clear();
+    let text = clean(std::mem::take(inline));
     if !text.is_empty() {
         out.push(Block {
             kind: BlockKind::Paragraph { text },
@@ -792,16 +798,40 @@ fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Bloc
     }
 }
 
-/// HTML white space collapsed within each line; explicit line breaks kept.
-fn clean(s: &str) -> String {
-    if !s.contains('\n') {
-        return collapse_html_space(s);
+/// HTML white space collapsed within each line; explicit line breaks kept;
+/// empty lines dropped. Done in place: only ASCII bytes are removed or
+/// replaced by a space, so the text stays valid UTF-8 and a large paragraph
+/// is not copied.
+fn clean(s: String) -> String {
+    let mut v = s.into_bytes();
+    let mut w = 0;
+    // Whether the current line has text yet, and which separator is owed
+    // before the next character written.
+    let (mut line_has_text, mut space, mut newline) = (false, false, false);
+    for r in 0..v.len() {
+        match v[r] {
+            b'\n' => {
+                newline |= line_has_text;
+                line_has_text = false;
+                space = false;
+            }
+            b' ' | b'\t' | b'\r' | 0x0C => space |= line_has_text,
+            b => {
+                if newline {
+                    v[w] = b'\n';
+                    w += 1;
+                } else if space {
+                    v[w] = b' ';
+                    w += 1;
+                }
+                (newline, space, line_has_text) = (false, false, true);
+                v[w] = b;
+                w += 1;
+            }
+        }
     }
-    s.split('\n')
-        .map(collapse_html_space)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    v.truncate(w);
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Parses an HTML fragment (such as a table cell of a text file that holds
@@ -857,6 +887,36 @@ fn encoding_name(enc: &'static Encoding) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `clean` did before it worked in place, as the reference.
+    fn clean_by_copy(s: &str) -> String {
+        s.split('\n')
+            .map(collapse_html_space)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_in_place_is_clean_by_copy(s in "[ \t\r\n\x0Ca○取組\u{3000}]{0,24}") {
+            proptest::prop_assert_eq!(clean(s.clone()), clean_by_copy(&s));
+        }
+    }
+
+    #[test]
+    fn clean_examples() {
+        for s in [
+            "",
+            " \n ",
+            "a",
+            " a  b \n\n c\t\n",
+            "\n\na\n",
+            "○ 研修\r\n 開催 ",
+        ] {
+            assert_eq!(clean(s.to_string()), clean_by_copy(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn nesting_estimate() {

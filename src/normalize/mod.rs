@@ -183,7 +183,28 @@ fn needs_space(a: char, b: char) -> bool {
 /// assert_eq!(text("副　読　本"), "副 読 本");
 /// ```
 pub fn text(s: &str) -> String {
-    collapse_space(&nfkc(s))
+    let n = nfkc(s);
+    // Most lines need no collapsing: keep the normalized string rather than
+    // copying it again (a one-line page of 100 MB is one such line).
+    if space_is_collapsed(&n) {
+        n
+    } else {
+        collapse_space(&n)
+    }
+}
+
+/// Whether [`collapse_space`] would return `s` unchanged: no white space
+/// but single ASCII spaces between other characters.
+fn space_is_collapsed(s: &str) -> bool {
+    let mut prev_space = true; // at the start, a space is not allowed
+    for c in s.chars() {
+        let space = c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}';
+        if space && (c != ' ' || prev_space) {
+            return false;
+        }
+        prev_space = space;
+    }
+    !prev_space || s.is_empty()
 }
 
 /// Normalizes every text of a document in place, line by line (explicit line
@@ -229,6 +250,13 @@ fn lines(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn collapsed_check_agrees(s in "[ a\u{3000}\u{200B}\n取]{0,12}") {
+            proptest::prop_assert_eq!(space_is_collapsed(&s), collapse_space(&s) == s);
+        }
+    }
 
     proptest::proptest! {
         /// The run-copying fast paths agree with the plain definitions.

@@ -2,6 +2,7 @@
 //! manifests, URLs) resolved into a list of documents to read.
 
 pub mod fetch;
+pub mod shard;
 
 use std::collections::HashSet;
 use std::fs;
