@@ -13,7 +13,8 @@ pub struct Limits {
     pub max_stream_bytes: u64,
     /// Most pages read from one PDF (sheets of a workbook, slides of a presentation).
     pub max_pages: u32,
-    /// Most objects in one PDF (cells in one workbook).
+    /// Most objects in one PDF (cells in one workbook; cells in the used
+    /// range of one `.xls` sheet, which calamine allocates whole).
     pub max_objects: u32,
     /// Deepest nesting (PDF arrays, form XObjects, HTML elements; Office
     /// XML elements: 8 times this).

@@ -484,10 +484,16 @@ def make_pptx(page: Page, out: Path):
     for item in page.items:
         kind = item[0]
         if kind == "h" and item[1] == 1:
-            new_slide(item[2], 0)
+            if state.get("auto"):
+                # The cover's lines came first: the h1 titles that slide.
+                state["slide"].shapes.title.text = item[2]
+                state["auto"] = False
+            else:
+                new_slide(item[2], 0)
             continue
         if state["slide"] is None:
             new_slide(prs.core_properties.title, 0)
+            state["auto"] = True
         if kind == "h" and item[1] == 2:
             new_slide(item[2], 5)
         elif kind == "h":
@@ -532,7 +538,8 @@ def make_pptx(page: Page, out: Path):
 
 
 def deterministic_zip(data: bytes) -> bytes:
-    """The same archive with fixed timestamps and entry order as written."""
+    """The same archive with fixed timestamps (entries and core properties),
+    entries in the order written."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -540,7 +547,11 @@ def deterministic_zip(data: bytes) -> bytes:
             z = zipfile.ZipInfo(info.filename, date_time=(2026, 12, 1, 0, 0, 0))
             z.compress_type = zipfile.ZIP_DEFLATED
             z.external_attr = 0o644 << 16
-            dst.writestr(z, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the time of saving, whatever was set.
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-12-01T00:00:00Z", data)
+            dst.writestr(z, data)
     return out.getvalue()
 
 

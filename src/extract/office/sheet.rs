@@ -41,9 +41,9 @@ struct Grid {
 /// Reads a workbook into one page per visible worksheet.
 pub fn extract(format: Format, bytes: &[u8], limits: &Limits) -> Result<Document> {
     let (grids, styled) = match format {
-        Format::Xlsx => (read_xlsx(bytes, limits)?, true),
-        Format::Xls => (read_xls(bytes, limits)?, false),
-        Format::Ods => (read_ods(bytes, limits)?, false),
+        Format::Xlsx => (guarded("xlsx", || read_xlsx(bytes, limits))?, true),
+        Format::Xls => (guarded("xls", || read_xls(bytes, limits))?, false),
+        Format::Ods => (guarded("ods", || read_ods(bytes, limits))?, false),
         other => {
             return Err(Error::new(
                 Stage::Extract,
@@ -67,6 +67,27 @@ pub fn extract(format: Format, bytes: &[u8], limits: &Limits) -> Result<Document
         doc.title = pkg.core_title().ok().flatten();
     }
     Ok(doc)
+}
+
+/// Runs a calamine read, turning a panic inside calamine (it indexes some
+/// damaged records without checking their lengths) into this document's
+/// "malformed" error. Panics of torikumi's own code are not expected here
+/// either, and end the same way.
+fn guarded<T>(format: &'static str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(malformed(
+                format,
+                format!("the workbook reader failed on it ({msg})"),
+            ))
+        }
+    }
 }
 
 fn malformed(format: &'static str, e: impl std::fmt::Display) -> Error {
@@ -274,6 +295,7 @@ fn workbook_stream(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>> {
         .take(max + 1)
         .read_to_end(&mut data)
         .map_err(bad)?;
+    sanitize_biff(&mut data, u64::from(limits.max_objects))?;
     let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).map_err(bad)?;
     out.create_stream(name)
         .map_err(bad)?
@@ -281,6 +303,84 @@ fn workbook_stream(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>> {
         .map_err(bad)?;
     out.flush().map_err(bad)?;
     Ok(out.into_inner().into_inner())
+}
+
+/// Checks the record structure of a BIFF workbook stream before calamine
+/// reads it: every record fits the stream, every sheet offset (BOUNDSHEET)
+/// points at a BOF record, each sheet's used range (which calamine
+/// allocates whole) spans at most `max_area` cells, and DIMENSIONS records, which calamine only uses
+/// to reserve memory for `rows × columns` cells, are blanked out (type 0,
+/// which it skips).
+fn sanitize_biff(data: &mut [u8], max_area: u64) -> Result<()> {
+    let mut starts = HashSet::new();
+    let mut sheets = Vec::new();
+    let mut pos = 0usize;
+    // The used range of the substream being read: calamine allocates it
+    // whole (rows × columns cells), so its area is bounded.
+    let mut bounds: Option<(u16, u16, u16, u16)> = None;
+    let check = |b: Option<(u16, u16, u16, u16)>| -> Result<()> {
+        if let Some((r0, r1, c0, c1)) = b {
+            let area = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+            if area > max_area {
+                return Err(Error::limit("cells in a sheet's used range", max_area));
+            }
+        }
+        Ok(())
+    };
+    while pos + 4 <= data.len() {
+        let typ = u16::from_le_bytes([data[pos], data[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([data[pos + 2], data[pos + 3]]));
+        let body = pos + 4;
+        if body + len > data.len() {
+            break; // calamine reports a cut record itself
+        }
+        starts.insert(pos);
+        match typ {
+            0x0085 => {
+                if len < 8 {
+                    return Err(malformed("xls", "BOUNDSHEET record too short"));
+                }
+                let off = u32::from_le_bytes([
+                    data[body],
+                    data[body + 1],
+                    data[body + 2],
+                    data[body + 3],
+                ]);
+                sheets.push(off as usize);
+            }
+            0x0200 => data[pos..pos + 2].copy_from_slice(&[0, 0]),
+            0x0809 | 0x000A => {
+                check(bounds.take())?;
+            }
+            // Cell records: row, then column (MULRK: first and last column).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD if len >= 4 => {
+                let at = |i: usize| u16::from_le_bytes([data[body + i], data[body + i + 1]]);
+                let (row, c0) = (at(0), at(2));
+                let c1 = if typ == 0x00BD && len >= 6 {
+                    at(len - 2).max(c0)
+                } else {
+                    c0
+                };
+                bounds = Some(match bounds {
+                    None => (row, row, c0, c1),
+                    Some((r0, r1, a, b)) => (r0.min(row), r1.max(row), a.min(c0), b.max(c1)),
+                });
+            }
+            _ => {}
+        }
+        pos = body + len;
+    }
+    check(bounds)?;
+    for off in sheets {
+        let is_bof = starts.contains(&off) && data.get(off..off + 2) == Some(&[0x09, 0x08][..]);
+        if !is_bof {
+            return Err(malformed(
+                "xls",
+                format!("sheet offset {off} is no BOF record"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// True when every string of the workbook is made of characters U+0000 to

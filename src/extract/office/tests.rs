@@ -406,14 +406,34 @@ fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
 /// one sheet per `(name, cells)`, the labels encoded in Shift_JIS, with a
 /// CODEPAGE record when `codepage` is given.
 pub(crate) fn biff5(sheets: &[(&str, Labels)], codepage: Option<u16>) -> Vec<u8> {
+    biff(false, sheets, codepage)
+}
+
+/// A BIFF8 workbook (Excel 97-2003, a `Workbook` stream): strings in UTF-16.
+fn biff8(sheets: &[(&str, Labels)]) -> Vec<u8> {
+    biff(true, sheets, Some(1200))
+}
+
+fn biff(biff8: bool, sheets: &[(&str, Labels)], codepage: Option<u16>) -> Vec<u8> {
     let bof = |dt: u16| {
         let mut b = Vec::new();
-        b.extend_from_slice(&0x0500u16.to_le_bytes());
+        b.extend_from_slice(&(if biff8 { 0x0600u16 } else { 0x0500 }).to_le_bytes());
         b.extend_from_slice(&dt.to_le_bytes());
-        b.extend_from_slice(&[0, 0, 0, 0]);
+        b.extend_from_slice(&[0; 12][..if biff8 { 12 } else { 4 }]);
         b
     };
-    let sjis = |s: &str| encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+    // BIFF5: bytes in the code page; BIFF8: a flags byte, then UTF-16LE.
+    let text = |s: &str| -> (usize, Vec<u8>) {
+        if biff8 {
+            let u: Vec<u16> = s.encode_utf16().collect();
+            let mut b = vec![1u8];
+            b.extend(u.iter().flat_map(|c| c.to_le_bytes()));
+            (u.len(), b)
+        } else {
+            let b = encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+            (b.len(), b)
+        }
+    };
     // Globals first, with placeholder sheet offsets patched below.
     let mut globals = Vec::new();
     record(&mut globals, 0x0809, &bof(0x0005));
@@ -422,9 +442,9 @@ pub(crate) fn biff5(sheets: &[(&str, Labels)], codepage: Option<u16>) -> Vec<u8>
     }
     let mut patch = Vec::new();
     for (name, _) in sheets {
-        let n = sjis(name);
-        let mut b = vec![0, 0, 0, 0, 0, 0, n.len() as u8];
-        b.extend_from_slice(&n);
+        let (n, t) = text(name);
+        let mut b = vec![0, 0, 0, 0, 0, 0, n as u8];
+        b.extend_from_slice(&t);
         patch.push(globals.len() + 4);
         record(&mut globals, 0x0085, &b);
     }
@@ -434,23 +454,21 @@ pub(crate) fn biff5(sheets: &[(&str, Labels)], codepage: Option<u16>) -> Vec<u8>
         let pos = stream.len() as u32;
         stream[patch[i]..patch[i] + 4].copy_from_slice(&pos.to_le_bytes());
         record(&mut stream, 0x0809, &bof(0x0010));
-        for &(r, c, text) in cells.iter() {
-            let t = sjis(text);
+        for &(r, c, s) in cells.iter() {
+            let (n, t) = text(s);
             let mut b = Vec::new();
             b.extend_from_slice(&r.to_le_bytes());
             b.extend_from_slice(&c.to_le_bytes());
             b.extend_from_slice(&15u16.to_le_bytes());
-            b.extend_from_slice(&(t.len() as u16).to_le_bytes());
+            b.extend_from_slice(&(n as u16).to_le_bytes());
             b.extend_from_slice(&t);
             record(&mut stream, 0x0204, &b);
         }
         record(&mut stream, 0x000A, &[]);
     }
     let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    cf.create_stream("/Book")
-        .unwrap()
-        .write_all(&stream)
-        .unwrap();
+    let name = if biff8 { "/Workbook" } else { "/Book" };
+    cf.create_stream(name).unwrap().write_all(&stream).unwrap();
     cf.flush().unwrap();
     cf.into_inner().into_inner()
 }
@@ -477,9 +495,13 @@ const SJIS_CELLS: &[(u16, u16, &str)] = &[
 ];
 
 #[test]
-fn biff5_shift_jis_with_and_without_codepage() {
-    for cp in [Some(932), None] {
-        let bytes = biff5(&[("Sheet1", SJIS_CELLS)], cp);
+fn biff5_shift_jis_with_and_without_codepage_and_biff8() {
+    for cp in [Some(932), None, Some(1200)] {
+        // Some(1200) stands for BIFF8 here.
+        let bytes = match cp {
+            Some(1200) => biff8(&[("シート1", SJIS_CELLS)]),
+            cp => biff5(&[("Sheet1", SJIS_CELLS)], cp),
+        };
         assert_eq!(detect(&bytes), Some(Format::Xls), "codepage {cp:?}");
         let d = sheet::extract(Format::Xls, &bytes, &Limits::default()).unwrap();
         assert_eq!(
@@ -609,4 +631,93 @@ fn write_fuzz_seeds() {
         "<a:p><a:r><a:t>題</a:t></a:r></a:p>",
     )]);
     std::fs::write(dir.join("pptx").join("small.pptx"), s).unwrap();
+}
+
+#[test]
+fn sheet_regions_make_separate_tables_with_their_titles() {
+    let cells: &[(u16, u16, &str)] = &[
+        (0, 0, "表1 研修"),
+        (1, 0, "区分"),
+        (1, 1, "件数"),
+        (2, 0, "初級"),
+        (2, 1, "12"),
+        // An empty row, then a second table with its title right above it.
+        (4, 0, "表2 相談"),
+        (5, 1, "窓口"),
+        (5, 2, "電話"),
+        (6, 1, "3"),
+        (6, 2, "4"),
+        (8, 0, "※ 令和5年度末現在"),
+    ];
+    let d = sheet::extract(
+        Format::Xls,
+        &biff5(&[("S", cells)], Some(932)),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&d.blocks),
+        [
+            "h1 表1 研修",
+            "table [*区分@0:1x1 | *件数@1:1x1 // 初級@0:1x1 | 12@1:1x1]",
+            "h1 表2 相談",
+            "table [*窓口@0:1x1 | *電話@1:1x1 // 3@0:1x1 | 4@1:1x1]",
+            "p ※ 令和5年度末現在",
+        ]
+    );
+    // The corpus workbook of 000: one sheet, its two tables apart.
+    let bytes = include_bytes!("../../../corpus/000_a9577f83c0b17823.xlsx");
+    let d = sheet::extract(Format::Xlsx, bytes, &Limits::default()).unwrap();
+    assert_eq!(d.pages, Some(1));
+    let tables = d
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Table(_)))
+        .count();
+    assert_eq!(tables, 2);
+}
+
+/// What the sheet fuzz target found in calamine, written out: a BOUNDSHEET
+/// offset past the workbook stream (calamine slices the stream there
+/// without a check) and a cell reference too large for a u32 (calamine
+/// multiplies without a check).
+#[test]
+fn calamine_traps_are_errors() {
+    let mut stream_file = biff5(&[("S", SJIS_CELLS)], Some(932));
+    // The BOUNDSHEET's lbPlyPos: find the record (0x0085) in the stream and
+    // point it far past the end.
+    let pos = stream_file
+        .windows(4)
+        .position(|w| w == [0x85, 0x00, 0x08, 0x00])
+        .expect("BOUNDSHEET");
+    stream_file[pos + 4..pos + 8].copy_from_slice(&0x0100_002Eu32.to_le_bytes());
+    let e = sheet::extract(Format::Xls, &stream_file, &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("no BOF record"), "{e}");
+
+    let sheet = br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A99999999999" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#;
+    let book = br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let x = package(&[
+        (
+            "[Content_Types].xml",
+            br#"<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#,
+        ),
+        ("xl/workbook.xml", book),
+        ("xl/_rels/workbook.xml.rels", rels),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ]);
+    // Read (the reference wraps) or refused; never a panic out of extract.
+    let _ = sheet::extract(Format::Xlsx, &x, &Limits::default());
+}
+
+#[test]
+fn xls_used_range_is_bounded() {
+    // Two cells at opposite corners: calamine would allocate 65536 × 256 cells.
+    let cells: &[(u16, u16, &str)] = &[(0, 0, "左上"), (65_535, 255, "右下")];
+    let bytes = biff5(&[("S", cells)], Some(932));
+    let e = sheet::extract(Format::Xls, &bytes, &Limits::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("cells in a sheet's used range"),
+        "{e}"
+    );
 }
