@@ -4,9 +4,13 @@ use encoding_rs::Encoding;
 
 use crate::model::Format;
 
-/// The format of `bytes`, from their content. `None` for data that is none of
-/// the formats torikumi reads (binary data).
+/// The format of `bytes`, from their content (Office files by their
+/// package structure, see [`crate::extract::office::detect`]). `None` for
+/// data that is none of the formats torikumi reads (binary data).
 pub fn format(bytes: &[u8]) -> Option<Format> {
+    if let Some(f) = crate::extract::office::detect(bytes) {
+        return Some(f);
+    }
     let head = &bytes[..bytes.len().min(1024)];
     // A PDF header may follow some junk; readers accept it within the first KB.
     if find(head, b"%PDF-").is_some() {

@@ -8,13 +8,16 @@ use std::time::Duration;
 pub struct Limits {
     /// Largest input accepted, in bytes.
     pub max_input_bytes: u64,
-    /// Largest decompressed size of one PDF stream, in bytes.
+    /// Largest decompressed size of one PDF stream or Office zip part, in
+    /// bytes (all parts of one Office file together: 4 times this).
     pub max_stream_bytes: u64,
-    /// Most pages read from one PDF.
+    /// Most pages read from one PDF (sheets of a workbook, slides of a presentation).
     pub max_pages: u32,
-    /// Most objects in one PDF.
+    /// Most objects in one PDF (cells in one workbook; cells in the used
+    /// range of one `.xls` sheet, which calamine allocates whole).
     pub max_objects: u32,
-    /// Deepest nesting (PDF arrays, form XObjects, HTML elements).
+    /// Deepest nesting (PDF arrays, form XObjects, HTML elements; Office
+    /// XML elements: 8 times this).
     pub max_depth: u32,
     /// Wall time one document may take.
     pub max_time: Duration,

@@ -132,7 +132,8 @@ struct IngestArgs {
     #[command(flatten)]
     fetch: FetchArgs,
     /// From each URL given, also fetch the PDF and HTML reports it links on the
-    /// same host (Word/Excel links are listed as skipped).
+    /// same host, Word/Excel/PowerPoint files included (.doc, .jtd and the
+    /// like are listed as skipped).
     #[arg(long)]
     follow: bool,
     /// How many links deep --follow goes.
@@ -176,10 +177,10 @@ struct LimitArgs {
     /// Largest document read, in MB.
     #[arg(long, default_value_t = 256, value_name = "MB")]
     max_size: u64,
-    /// Largest decompressed PDF stream, in MB.
+    /// Largest decompressed PDF stream or Office zip part, in MB (all parts of one file: 4 times this).
     #[arg(long, default_value_t = 64, value_name = "MB")]
     max_stream: u64,
-    /// Most PDF pages read from one document.
+    /// Most PDF pages (workbook sheets, slides) read from one document.
     #[arg(long, default_value_t = 5000)]
     max_pages: u32,
     /// Deepest nesting followed (PDF arrays and dictionaries, form XObjects,

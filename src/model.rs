@@ -18,6 +18,16 @@ pub enum Format {
     Html,
     /// Plain text.
     Text,
+    /// An Excel workbook (Office Open XML, `.xlsx`/`.xlsm`).
+    Xlsx,
+    /// An Excel 5.0–2003 workbook (BIFF5 or BIFF8 in an OLE2 compound file, `.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// A Word document (Office Open XML, `.docx`).
+    Docx,
+    /// A PowerPoint presentation (Office Open XML, `.pptx`).
+    Pptx,
 }
 
 impl Format {
@@ -27,6 +37,11 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Text => "text",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Pptx => "pptx",
         }
     }
 }
@@ -279,9 +294,9 @@ pub struct DocumentRecord {
     pub source: String,
     /// SHA-256 of the input bytes, hex.
     pub sha256: String,
-    /// `pdf`, `html` or `text`; `null` when the bytes could not be read at all.
+    /// `pdf`, `html`, `text`, `xlsx`, `xls`, `ods`, `docx` or `pptx`; `null` when the bytes could not be read at all.
     pub format: Option<Format>,
-    /// Page count (PDF only).
+    /// Page count (PDF), sheets (workbooks), slides (presentations).
     pub pages: Option<u32>,
     /// The document's title.
     pub title: Option<String>,

@@ -54,10 +54,10 @@ pub fn read_document(
         ));
     }
     let format = detect::format(bytes).ok_or_else(|| {
-        Error::new(
-            Stage::Detect,
-            ErrorKind::Unsupported("binary data, not a PDF, HTML or text document".into()),
-        )
+        let kind = extract::office::unreadable(bytes).unwrap_or_else(|| {
+            ErrorKind::Unsupported("binary data, not a PDF, HTML, text or Office document".into())
+        });
+        Error::new(Stage::Detect, kind)
     })?;
     let mut doc = extract::extract(format, bytes, http_charset, limits)?;
     normalize::document(&mut doc);

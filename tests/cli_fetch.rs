@@ -32,7 +32,8 @@ fn serve() -> String {
                     "<html><body><nav><a href='/menu.html'>menu</a></nav><h1>報告書</h1><ul>\
                      <li><a href='004_0736b6ba3a49c0cc.sjis.html'>推進管理表</a></li>\
                      <li><a href='/001_0f3b5a0d2379652b.html#top'>地域づくり</a></li>\
-                     <li><a href='様式.docx'>様式</a></li></ul></body></html>"
+                     <li><a href='004_0736b6ba3a49c0cc.xlsx'>推進管理表（Excel）</a></li>\
+                     <li><a href='様式.doc'>様式</a></li></ul></body></html>"
                         .as_bytes()
                         .to_vec(),
                 ),
@@ -94,19 +95,24 @@ fn follow_fetches_linked_reports_and_lists_skipped_ones() {
             format!("{base}/index.html"),
             format!("{base}/004_0736b6ba3a49c0cc.sjis.html"),
             format!("{base}/001_0f3b5a0d2379652b.html"),
-            format!("{base}/%E6%A7%98%E5%BC%8F.docx"),
+            format!("{base}/004_0736b6ba3a49c0cc.xlsx"),
+            format!("{base}/%E6%A7%98%E5%BC%8F.doc"),
         ]
     );
+    // The Excel file is fetched and read like the HTML page of the same report.
+    assert_eq!(docs[3]["format"], "xlsx");
+    assert_eq!(docs[3]["initiatives"], 38);
+    assert_eq!(docs[3]["error"], serde_json::Value::Null);
     // The Shift_JIS page (no charset in the header) is read and has its items.
     assert_eq!(docs[1]["initiatives"], 38);
     assert_eq!(docs[1]["fetch"]["status"], 200);
     assert!(
-        docs[3]["warnings"][0]
+        docs[4]["warnings"][0]
             .as_str()
             .unwrap()
             .contains("not supported"),
         "{}",
-        docs[3]
+        docs[4]
     );
 }
 

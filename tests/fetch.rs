@@ -214,7 +214,7 @@ fn index_page(port: u16) -> String {
 <li><a href="/redirect/001">地域づくり</a></li>
 <li><a href="files/報告書.pdf">報告書（PDF）</a></li>
 <li><a href="files/%e5%a0%b1%e5%91%8a%e6%9b%b8.pdf">報告書（再掲）</a></li>
-<li><a href="/doc/plan.docx">計画（Word）</a></li>
+<li><a href="/doc/plan.doc">計画（Word 97-2003）</a></li>
 <li><a href="/doc/data.xlsx">データ（Excel）</a></li>
 <li><a href="/missing.pdf">なくなった資料</a></li>
 <li><a href="/private/secret.pdf">非公開</a></li>
@@ -243,7 +243,7 @@ fn sjis_page() -> Vec<u8> {
         <li><a href=\"../corpus/000_a9577f83c0b17823.sjis.html\">政策評価の結果</a></li>\
         <li><a href=\"../corpus/001_0f3b5a0d2379652b.sjis.html\">地域づくりをサポートする仕組み</a></li>\
         <li><a href=\"../files/報告書.pdf\">報告書（ＰＤＦ形式）</a></li>\
-        <li><a href=\"../doc/様式.xlsx\">様式（エクセル形式）</a></li>\
+        <li><a href=\"../doc/様式.jtd\">様式（一太郎形式）</a></li>\
         </ul></body></html>";
     let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(html);
     assert!(!bad);
@@ -482,6 +482,7 @@ fn follow_fetch_cache_revalidate_offline() {
         "/corpus/000_a9577f83c0b17823.html",
         "/redirect/001",
         JP_PDF,
+        "/doc/data.xlsx",
         "/missing.pdf",
         "/flaky.html",
         "/slow.pdf",
@@ -500,14 +501,9 @@ fn follow_fetch_cache_revalidate_offline() {
         skipped,
         vec![
             (
-                "/doc/plan.docx".into(),
+                "/doc/plan.doc".into(),
                 SkipKind::Unsupported,
-                "format not supported yet (docx)".into()
-            ),
-            (
-                "/doc/data.xlsx".into(),
-                SkipKind::Unsupported,
-                "format not supported yet (xlsx)".into()
+                "format not supported yet (doc)".into()
             ),
             (
                 "/private/secret.pdf".into(),
@@ -581,7 +577,7 @@ fn follow_fetch_cache_revalidate_offline() {
     // Nothing forbidden or skipped was ever requested.
     for p in [
         "/private/secret.pdf",
-        "/doc/plan.docx",
+        "/doc/plan.doc",
         "/nav-only.html",
         "/corpus/003_0427b4530d9cecfe.html",
     ] {
@@ -704,7 +700,7 @@ fn shift_jis_index_without_charset() {
         ]
     );
     assert_eq!(d.skipped.len(), 1);
-    assert_eq!(d.skipped[0].url, s.url("/doc/%E6%A7%98%E5%BC%8F.xlsx"));
+    assert_eq!(d.skipped[0].url, s.url("/doc/%E6%A7%98%E5%BC%8F.jtd"));
     assert_eq!(d.skipped[0].found_on, s.url("/sjis/index.html"));
     let page = f.fetch(&d.documents[0]).unwrap();
     let (enc, _) = torikumi::detect::encoding(&page.bytes, page.charset.as_deref(), true);

@@ -117,6 +117,37 @@ fn zlib_bomb(mib: u64) -> Vec<u8> {
 }
 
 /// `n` nested arrays.
+/// An XLSX package whose one sheet inflates to `mib` MiB of zeros.
+fn zip_bomb(mib: usize) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("[Content_Types].xml", opts).unwrap();
+    w.write_all(br#"<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#).unwrap();
+    w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..mib {
+        w.write_all(&chunk).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// What Office writes for a password-protected DOCX/XLSX: a compound file
+/// with `EncryptionInfo` and `EncryptedPackage` streams.
+fn encrypted_ooxml() -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    cf.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    cf.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[7u8; 8192])
+        .unwrap();
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
 fn nested(n: usize) -> Vec<u8> {
     let mut v = vec![b'['; n];
     v.extend(std::iter::repeat_n(b']', n));
@@ -435,6 +466,12 @@ fn hostile_batch_is_bounded_and_loses_nothing() {
     add("deep-nesting.html", deep.as_bytes());
     // 1 MiB of NUL bytes.
     add("nul.txt", &vec![0u8; 1 << 20]);
+    // A zip bomb: an XLSX whose sheet inflates to 256 MiB from about 256 KB.
+    add("zip-bomb.xlsx", &zip_bomb(256));
+    // A password-protected OOXML file (an OLE2 file with an EncryptedPackage).
+    add("encrypted.docx", &encrypted_ooxml());
+    // A good workbook among them.
+    add("good-4.xlsx", &corpus("004_0736b6ba3a49c0cc.xlsx"));
     // A FIFO where a file is expected (nobody ever writes to it).
     let c = std::ffi::CString::new(d.join("fifo.txt").to_string_lossy().as_bytes()).unwrap();
     // SAFETY: a valid NUL-terminated path.
@@ -543,6 +580,17 @@ fn hostile_batch_is_bounded_and_loses_nothing() {
     );
     assert!(w.contains("nested deeper than 32"), "{w}");
     assert!(run.error("nul.txt").contains("binary data"));
+    assert!(
+        run.error("zip-bomb.xlsx")
+            .contains("limit exceeded: decompressed zip part bytes (limit 16777216)"),
+        "{}",
+        run.error("zip-bomb.xlsx")
+    );
+    assert!(
+        run.error("encrypted.docx")
+            .contains("encrypted: a password-protected Office document")
+    );
+    assert_eq!(run.initiatives("good-4.xlsx"), 38);
     assert!(run.error("fifo.txt").contains("not a regular file"));
     // Nothing ran into the per-document wall time.
     assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);

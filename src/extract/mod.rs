@@ -1,6 +1,7 @@
 //! Extraction: the bytes of one format → a [`Document`] of blocks with provenance.
 
 pub mod html;
+pub mod office;
 pub mod pdf;
 pub mod text;
 
@@ -29,5 +30,8 @@ pub fn extract(
         Format::Pdf => pdf::extract(bytes, limits),
         Format::Html => html::extract(bytes, http_charset, limits),
         Format::Text => text::extract(bytes, http_charset, limits),
+        Format::Xlsx | Format::Xls | Format::Ods | Format::Docx | Format::Pptx => {
+            office::extract(format, bytes, limits)
+        }
     }
 }

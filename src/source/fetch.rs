@@ -197,7 +197,7 @@ pub struct Skipped {
     pub found_on: String,
     /// Why, as a category.
     pub kind: SkipKind,
-    /// Why, in words (e.g. "format not supported yet (docx)").
+    /// Why, in words (e.g. "format not supported yet (doc)").
     pub reason: String,
 }
 
@@ -363,7 +363,8 @@ impl Fetcher {
     /// URLs always come out (a failing one fails later, in `fetch`). From
     /// each HTML page, the `<a href>` links outside navigation menus that
     /// stay on the page's host are taken: PDF and HTML (and links without a
-    /// telling extension) as documents, DOCX/XLSX and the like as skipped.
+    /// telling extension) and Office files (docx, xlsx, xls, pptx, ods) as
+    /// documents, `.doc`, `.jtd` and the like as skipped.
     /// Pages are expanded `depth` levels deep. robots.txt is honoured. Pages
     /// fetched here are kept for the next `fetch` of the same URL.
     pub fn discover(&self, start: &[String]) -> Discovery {
@@ -419,7 +420,7 @@ impl Fetcher {
                             SkipKind::NotDocument,
                             format!("not a document ({ext})"),
                         )),
-                        h @ (Hint::Pdf | Hint::Text | Hint::Page) => {
+                        h @ (Hint::Pdf | Hint::Text | Hint::Page | Hint::Office(_)) => {
                             if !self.robots_allow(&link) {
                                 out.skipped.push(skip(
                                     SkipKind::Robots,

@@ -91,9 +91,11 @@ pub enum Hint {
     Pdf,
     /// `.txt`: plain text, which torikumi reads.
     Text,
+    /// An Office document torikumi reads (docx, xlsx, xlsm, xls, pptx, ods); the extension.
+    Office(String),
     /// `.html`, `.htm`, a script page, a directory or no extension.
     Page,
-    /// A document format torikumi does not read yet (docx, xlsx, ...); the extension.
+    /// A document format torikumi does not read yet (doc, ppt, odt, jtd, ...); the extension.
     Unsupported(String),
     /// Not a report at all (an image, an archive, ...); the extension.
     NotDocument(String),
@@ -115,8 +117,8 @@ pub fn hint(url: &Url) -> Hint {
         "html" | "htm" | "shtml" | "xhtml" | "php" | "asp" | "aspx" | "jsp" | "cgi" | "do" => {
             Hint::Page
         }
-        "docx" | "doc" | "xlsx" | "xls" | "xlsm" | "pptx" | "ppt" | "odt" | "ods" | "odp"
-        | "rtf" | "csv" | "jtd" | "jtdc" => Hint::Unsupported(ext),
+        "docx" | "xlsx" | "xls" | "xlsm" | "pptx" | "ods" => Hint::Office(ext),
+        "doc" | "ppt" | "odt" | "odp" | "rtf" | "csv" | "jtd" | "jtdc" => Hint::Unsupported(ext),
         // An extension we do not know (a dotted id, a version) may still be a page.
         e if e.len() > 5 || e.chars().all(|c| c.is_ascii_digit()) => Hint::Page,
         _ => Hint::NotDocument(ext),
@@ -244,7 +246,9 @@ mod tests {
         assert_eq!(h("http://h/a/b.PDF"), Hint::Pdf);
         assert_eq!(h("http://h/a/"), Hint::Page);
         assert_eq!(h("http://h/a/index.html"), Hint::Page);
-        assert_eq!(h("http://h/a/x.docx"), Hint::Unsupported("docx".into()));
+        assert_eq!(h("http://h/a/x.docx"), Hint::Office("docx".into()));
+        assert_eq!(h("http://h/a/x.XLS"), Hint::Office("xls".into()));
+        assert_eq!(h("http://h/a/x.doc"), Hint::Unsupported("doc".into()));
         assert_eq!(h("http://h/a/x.jpg"), Hint::NotDocument("jpg".into()));
         assert_eq!(h("http://h/a/x.jtd"), Hint::Unsupported("jtd".into()));
         assert_eq!(h("http://h/a/x.txt"), Hint::Text);
