@@ -503,7 +503,7 @@ pub fn train(
     }
     let mut any = false;
     for doc in docs {
-        if exclude.iter().any(|e| *e == doc.stem) || doc.sources.is_empty() {
+        if exclude.contains(&doc.stem) || doc.sources.is_empty() {
             continue;
         }
         report.documents += 1;

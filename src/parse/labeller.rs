@@ -78,8 +78,8 @@ impl Label {
 
 /// A pair of trained models.
 pub struct Labeller {
-    units: Option<crfs::Model<'static>>,
-    columns: Option<crfs::Model<'static>>,
+    units: Option<Box<crfs::Model<'static>>>,
+    columns: Option<Box<crfs::Model<'static>>>,
 }
 
 impl std::fmt::Debug for Labeller {
@@ -91,11 +91,11 @@ impl std::fmt::Debug for Labeller {
     }
 }
 
-fn model(bytes: &'static [u8]) -> std::io::Result<Option<crfs::Model<'static>>> {
+fn model(bytes: &'static [u8]) -> std::io::Result<Option<Box<crfs::Model<'static>>>> {
     if bytes.is_empty() {
         return Ok(None);
     }
-    crfs::Model::new(bytes).map(Some)
+    crfs::Model::new(bytes).map(|m| Some(Box::new(m)))
 }
 
 impl Labeller {
