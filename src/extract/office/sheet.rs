@@ -209,29 +209,40 @@ fn read_xls_with(bytes: &[u8], limits: &Limits, codepage: Option<u16>) -> Result
         let range = book
             .worksheet_range(&name)
             .map_err(|e| malformed("xls", e))?;
-        let mut grid = Grid::default();
-        for (r, c, v) in range.used_cells() {
-            let text = print_data(v);
-            if text.trim().is_empty() {
-                continue;
-            }
-            total += 1;
-            if total > max_cells(limits) {
-                return Err(Error::limit("cells", max_cells(limits) as u64));
-            }
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            grid.cells.insert(
-                (r0 + r as u32, c0 + c as u32),
-                Value {
-                    text,
-                    ..Default::default()
-                },
-            );
-        }
+        let mut grid = plain_cells(&range, &mut total, limits)?;
         grid.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         out.push(grid);
     }
     Ok(out)
+}
+
+/// A sheet's printed cell values without styles (XLS, ODS), counted against
+/// the workbook's cell limit in `total`.
+fn plain_cells(
+    range: &calamine::Range<calamine::Data>,
+    total: &mut usize,
+    limits: &Limits,
+) -> Result<Grid> {
+    let mut grid = Grid::default();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let text = print_data(v);
+        if text.trim().is_empty() {
+            continue;
+        }
+        *total += 1;
+        if *total > max_cells(limits) {
+            return Err(Error::limit("cells", max_cells(limits) as u64));
+        }
+        grid.cells.insert(
+            (r0 + r as u32, c0 + c as u32),
+            Value {
+                text,
+                ..Default::default()
+            },
+        );
+    }
+    Ok(grid)
 }
 
 fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
@@ -248,25 +259,7 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| malformed("ods", e))?;
-        let mut grid = Grid::default();
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, v) in range.used_cells() {
-            let text = print_data(v);
-            if text.trim().is_empty() {
-                continue;
-            }
-            total += 1;
-            if total > max_cells(limits) {
-                return Err(Error::limit("cells", max_cells(limits) as u64));
-            }
-            grid.cells.insert(
-                (r0 + r as u32, c0 + c as u32),
-                Value {
-                    text,
-                    ..Default::default()
-                },
-            );
-        }
+        let grid = plain_cells(&range, &mut total, limits)?;
         out.push(grid);
     }
     Ok(out)
