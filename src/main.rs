@@ -123,10 +123,8 @@ struct IngestArgs {
     /// array job). Default: $TORIKUMI_SHARDS.
     #[arg(long, value_name = "N")]
     shards: Option<u32>,
-    /// Read the structure models from this directory (units.crf, columns.crf,
-    /// as `torikumi train` writes them) instead of the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -162,14 +160,39 @@ struct MapArgs {
     /// No error lines on stderr.
     #[arg(long, short)]
     quiet: bool,
-    /// Read the structure models from this directory (units.crf, columns.crf,
-    /// as `torikumi train` writes them) instead of the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
     fetch: FetchArgs,
+}
+
+#[derive(clap::Args)]
+struct ModelArgs {
+    /// Read the structure models from this directory (units.crf, columns.crf,
+    /// as `torikumi train` writes them) instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    /// `--model DIR`: makes the models read from DIR the ones every document
+    /// is parsed with.
+    fn install(&self) -> Result<(), ExitCode> {
+        if let Some(dir) = &self.model {
+            match torikumi::parse::labeller::Labeller::from_dir(dir) {
+                Ok(l) => {
+                    let _ = torikumi::parse::labeller::install(l);
+                }
+                Err(e) => {
+                    eprintln!("torikumi: --model: {e}");
+                    return Err(ExitCode::from(2));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(clap::Args)]
@@ -396,7 +419,7 @@ impl pipeline::Fetch for LazyFetcher {
 }
 
 fn map(args: MapArgs) -> ExitCode {
-    if let Err(code) = install_model(args.model.as_deref()) {
+    if let Err(code) = args.model.install() {
         return code;
     }
     let fetcher = LazyFetcher {
@@ -467,25 +490,8 @@ fn default_corpus() -> String {
     }
 }
 
-/// `--model DIR`: makes the models read from DIR the ones every document is
-/// parsed with.
-fn install_model(dir: Option<&Path>) -> Result<(), ExitCode> {
-    if let Some(dir) = dir {
-        match torikumi::parse::labeller::Labeller::from_dir(dir) {
-            Ok(l) => {
-                let _ = torikumi::parse::labeller::install(l);
-            }
-            Err(e) => {
-                eprintln!("torikumi: --model: {e}");
-                return Err(ExitCode::from(2));
-            }
-        }
-    }
-    Ok(())
-}
-
 fn ingest(args: IngestArgs) -> ExitCode {
-    if let Err(code) = install_model(args.model.as_deref()) {
+    if let Err(code) = args.model.install() {
         return code;
     }
     let inputs_args = if args.inputs.is_empty() {

@@ -238,11 +238,11 @@ fn gold_roles(tv: &TableView<'_>, gold: &[GoldItem]) -> Vec<ColRole> {
                 continue;
             };
             let whole = one_line(&cell.text());
-            let whole_n = norm(strip_marker(&whole));
+            let whole_n = norm(markers::without_marker(&whole));
             let mut hit = titles.contains(&whole_n);
             if !hit {
                 for l in cell.text().lines() {
-                    if titles.contains(&norm(strip_marker(l.trim()))) {
+                    if titles.contains(&norm(markers::without_marker(l.trim()))) {
                         hit = true;
                         break;
                     }
@@ -283,13 +283,6 @@ fn gold_roles(tv: &TableView<'_>, gold: &[GoldItem]) -> Vec<ColRole> {
             }
         })
         .collect()
-}
-
-fn strip_marker(s: &str) -> &str {
-    match markers::marker(s) {
-        Some(m) => m.rest.trim(),
-        None => s.trim(),
-    }
 }
 
 /// Aligns one rendering's blocks with its gold.
@@ -412,12 +405,12 @@ fn rest_label(
     if u.kind != UnitKind::HeaderRow && !t.is_empty() && sections.contains(t) {
         return Label::Heading;
     }
-    let kpi_table = u.cell.is_some_and(|c| seg.tables[c.table].grid.is_kpi());
+    let kpi_table = u.cell.is_some_and(|c| seg.tables[c.table].kpi);
     if kpi_table || is_kpi_year_row(&u.text) || kpi_names.iter().any(|k| t.contains(k.as_str())) {
         return Label::Kpi;
     }
     let s = u.text.as_str();
-    if markers::is_note(s) || s.starts_with('*') || s.starts_with("注") || s.starts_with("(注") {
+    if features::is_note_line(s) {
         return Label::Note;
     }
     let core: String = s.chars().filter(|c| !c.is_whitespace()).collect();

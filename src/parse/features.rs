@@ -263,7 +263,6 @@ fn is_plain_title(u: &Unit) -> bool {
 /// Style key of a unit labelled heading, and the conventional level of its
 /// style where it has one: the assembler nests headings by it.
 pub fn heading_level(u: &Unit, body_size: f32) -> (String, Option<u32>) {
-    let t = u.text.as_str();
     let size = size_class(u, body_size);
     if let UnitKind::Heading { level } = u.kind {
         return (format!("h{level}"), Some(level as u32));
@@ -279,7 +278,6 @@ pub fn heading_level(u: &Unit, body_size: f32) -> (String, Option<u32>) {
         UnitKind::Row | UnitKind::CellLine => "t",
         _ => "",
     };
-    let _ = t;
     (
         format!("{kind}{m}{size}{}", if u.bold { "b" } else { "" }),
         None,
@@ -316,6 +314,11 @@ pub fn body_size(units: &[Unit]) -> f32 {
         .into_iter()
         .max_by_key(|&(k, n)| (n, -k))
         .map_or(0.0, |(k, _)| k as f32 / 2.0)
+}
+
+/// A note: ※, *, 注 or (注 at the start of the line.
+pub fn is_note_line(t: &str) -> bool {
+    markers::is_note(t) || t.starts_with('*') || t.starts_with("(注") || t.starts_with("注")
 }
 
 /// The text with digits dropped, for finding page furniture repeated on pages.
@@ -400,7 +403,7 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
     if markers::is_bracket_line_note(t) {
         out.push("brnote".into());
     }
-    if markers::is_note(t) || t.starts_with('*') || t.starts_with("(注") || t.starts_with("注") {
+    if is_note_line(t) {
         out.push("note".into());
     }
     if t.starts_with("(単位") || t.starts_with("単位:") || t.starts_with("資料:") {
@@ -487,7 +490,6 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         }
     }
 
-    let col_feats: Vec<Vec<Vec<String>>> = seg.tables.iter().map(column_features).collect();
     let mut out = Vec::with_capacity(units.len());
     // Heading candidates above, innermost last: (style level, text).
     let mut stack: Vec<(u32, String)> = Vec::new();
@@ -514,10 +516,9 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         });
         // Heading context.
         if let Some(inner) = stack.last() {
-            for c in classes(&inner.1) {
-                f.push(format!("hv={c}"));
-            }
-            if classes(&inner.1).next().is_none() {
+            let before = f.len();
+            f.extend(classes(&inner.1).map(|c| format!("hv={c}")));
+            if f.len() == before {
                 f.push("hv=plain".into());
             }
         } else {
@@ -619,7 +620,7 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         }
         // Table context.
         if let Some(c) = u.cell {
-            table_context(u, &seg.tables[c.table], &col_feats[c.table], c, &mut f);
+            table_context(u, &seg.tables[c.table], c, &mut f);
         }
         if in_kpi && u.cell.is_none() {
             f.push("inkpi".into());
@@ -643,6 +644,16 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
                 f.push(format!("p2:{a}"));
             }
         }
+        let plain_title = is_plain_title(u)
+            && units.get(i + 1).is_some_and(|n| {
+                n.cell.is_none()
+                    && (n.marker().is_some_and(|m| m.rank <= 1)
+                        || matches!(n.kind, UnitKind::ListItem { .. })
+                        || n.text.chars().count() > 40)
+            });
+        if plain_title {
+            f.push("ptitle".into());
+        }
         // A table row is read on its own terms: the same words weigh
         // differently in a row than in a line of text.
         if matches!(u.kind, UnitKind::Row | UnitKind::HeaderRow) {
@@ -654,16 +665,6 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
 
         // Update the running context.
         since_heading += 1;
-        let plain_title = is_plain_title(u)
-            && units.get(i + 1).is_some_and(|n| {
-                n.cell.is_none()
-                    && (n.marker().is_some_and(|m| m.rank <= 1)
-                        || matches!(n.kind, UnitKind::ListItem { .. })
-                        || n.text.chars().count() > 40)
-            });
-        if plain_title {
-            f_last_plain_title(&mut out);
-        }
         if let Some(level) = heading_style(u)
             .filter(|_| u.cell.is_none() || u.title().len() < 90)
             .or(plain_title.then_some(18))
@@ -694,13 +695,6 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
     out
 }
 
-/// Marks the unit just pushed as a plain title over what follows.
-fn f_last_plain_title(out: &mut [Vec<String>]) {
-    if let Some(f) = out.last_mut() {
-        f.push("ptitle".into());
-    }
-}
-
 fn is_window_feature(a: &str) -> bool {
     ["k=", "m=", "r=", "end=", "len=", "nh=", "v=", "sz="]
         .iter()
@@ -719,16 +713,10 @@ fn cmp_name(a: u8, b: u8) -> &'static str {
     }
 }
 
-fn table_context(
-    u: &Unit,
-    tv: &TableView<'_>,
-    col_feats: &[Vec<String>],
-    c: super::units::CellRef,
-    f: &mut Vec<String>,
-) {
+fn table_context(u: &Unit, tv: &TableView<'_>, c: super::units::CellRef, f: &mut Vec<String>) {
     // What the unit's whole column looks like: its header words, whether it
     // is the longest text column, how many of its cells state actions.
-    if let Some(cf) = col_feats.get(c.col) {
+    if let Some(cf) = tv.column_features.get(c.col) {
         for a in cf.iter().filter(|a| !a.contains(':')) {
             f.push(format!("c:{a}"));
         }
@@ -755,7 +743,7 @@ fn table_context(
         f.push(if c.line == 0 { "tcl=0" } else { "tcl=n" }.into());
     }
     // Both ways: a row of a table that is no KPI table is not a KPI row.
-    f.push(if tv.grid.is_kpi() { "tkpi=1" } else { "tkpi=0" }.into());
+    f.push(if tv.kpi { "tkpi=1" } else { "tkpi=0" }.into());
     // The other cells of the row.
     let others: Vec<String> = (0..tv.grid.ncols)
         .filter(|&k| k != c.col)
@@ -804,16 +792,19 @@ pub fn model_columns(tv: &TableView<'_>) -> (Vec<usize>, Vec<Vec<String>>) {
     let cols: Vec<usize> = (0..tv.grid.ncols)
         .filter(|&c| is_model_column(tv, c))
         .collect();
-    let all = column_features(tv);
-    let feats = cols.iter().map(|&c| all[c].clone()).collect();
+    let feats = cols
+        .iter()
+        .map(|&c| tv.column_features[c].clone())
+        .collect();
     (cols, feats)
 }
 
-/// The attribute lists of every column of a table.
+/// The attribute lists of every column of a table (computed once, by
+/// [`super::units::tables`], into [`TableView::column_features`]).
 pub fn column_features(tv: &TableView<'_>) -> Vec<Vec<String>> {
     let g = &tv.grid;
     let body: Vec<usize> = (tv.header_rows..g.rows.len()).collect();
-    let kpi = g.is_kpi();
+    let kpi = tv.kpi;
     let mut cols: Vec<Vec<String>> = Vec::with_capacity(g.ncols);
     let mut cores: Vec<Vec<String>> = Vec::with_capacity(g.ncols);
     // The columns of running text, longest first: a main column is usually

@@ -84,6 +84,14 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
     None
 }
 
+/// `line` without its marker (and the space after it), trimmed.
+pub fn without_marker(line: &str) -> &str {
+    match marker(line) {
+        Some(m) => m.rest.trim(),
+        None => line.trim(),
+    }
+}
+
 /// "(1)text" / "(１)text": a parenthesized number of one or two digits.
 fn paren_number(line: &str) -> Option<Marker<'_>> {
     let b = line.as_bytes();

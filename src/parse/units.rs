@@ -117,10 +117,7 @@ impl Unit {
     /// What an initiative starting here would be titled: the text without
     /// its marker.
     pub fn title(&self) -> &str {
-        match markers::marker(&self.text) {
-            Some(m) => m.rest.trim(),
-            None => self.text.trim(),
-        }
+        markers::without_marker(&self.text)
     }
 }
 
@@ -171,6 +168,10 @@ pub struct TableView<'a> {
     pub page: Option<u32>,
     /// Column roles, one per grid column.
     pub roles: Vec<ColRole>,
+    /// Whether it looks like a KPI table ([`Grid::is_kpi`]).
+    pub kpi: bool,
+    /// Each column's features ([`super::features::column_features`]).
+    pub column_features: Vec<Vec<String>>,
 }
 
 impl<'a> TableView<'a> {
@@ -203,13 +204,17 @@ pub fn tables(blocks: &[Block]) -> Vec<TableView<'_>> {
             BlockKind::Table(t) => {
                 let grid = Grid::new(t);
                 let header_rows = grid.header_rows();
-                Some(TableView {
+                let mut tv = TableView {
                     table: t,
                     roles: vec![ColRole::Field; grid.ncols],
+                    kpi: grid.is_kpi(),
+                    column_features: Vec::new(),
                     grid,
                     header_rows,
                     page: b.prov.page,
-                })
+                };
+                tv.column_features = super::features::column_features(&tv);
+                Some(tv)
             }
             _ => None,
         })
