@@ -12,7 +12,13 @@ fn main() {
     let docs = torikumi::train::load_gold(&dirs, &[]).expect("gold");
     for d in &docs {
         let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-        let Some(src) = d.sources.first() else {
+        // The first HTML rendering when there is one: it keeps the tables.
+        let Some(src) = d
+            .sources
+            .iter()
+            .find(|s| s.extension().is_some_and(|e| e == "html"))
+            .or(d.sources.first())
+        else {
             continue;
         };
         let bytes = std::fs::read(src).expect("read");

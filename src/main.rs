@@ -74,7 +74,7 @@ enum Command {
 #[derive(clap::Args)]
 struct TrainArgs {
     /// Directories of *.gold.json files.
-    #[arg(long, default_values_t = [String::from("../shared/corpus-dev/gold"), String::from("../shared/corpus-real/gold")])]
+    #[arg(long, default_values_t = [String::from("../shared/corpus-dev/gold"), String::from("../shared/corpus-real/gold"), String::from("training/synthetic/gold")])]
     gold: Vec<String>,
     /// More directories to look for renderings in (searched recursively).
     #[arg(long)]
@@ -88,12 +88,19 @@ struct TrainArgs {
     /// L2 regularization of the unit model (chosen by tools/crossval.sh).
     #[arg(long, default_value_t = 0.01)]
     c2: f64,
-    /// L1 regularization of both models: it keeps few, general features.
+    /// L1 regularization of the unit model: it keeps few, general features.
     #[arg(long, default_value_t = 2.0)]
     c1: f64,
     /// L2 regularization of the column model.
     #[arg(long, default_value_t = 0.1)]
     column_c2: f64,
+    /// L1 regularization of the column model.
+    #[arg(long, default_value_t = 0.0)]
+    column_c1: f64,
+    /// Weight of one synthetic training document (gold marked "synthetic")
+    /// against one real gold document.
+    #[arg(long, default_value_t = 0.5)]
+    synthetic_weight: f64,
     /// Print the gold documents found and exit.
     #[arg(long)]
     list: bool,
@@ -309,6 +316,8 @@ fn train(args: TrainArgs) -> ExitCode {
         c2: args.c2,
         c1: args.c1,
         column_c2: args.column_c2,
+        column_c1: args.column_c1,
+        synthetic_weight: args.synthetic_weight,
         ..Default::default()
     };
     match torikumi::train::train(&docs, &args.exclude, &args.out, &opts) {

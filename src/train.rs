@@ -59,6 +59,8 @@ struct GoldFile {
     initiatives: Vec<GoldItem>,
     #[serde(default)]
     kpis: Vec<GoldKpi>,
+    #[serde(default)]
+    synthetic: bool,
 }
 
 /// A gold document and the renderings of it that were found.
@@ -76,6 +78,10 @@ pub struct GoldDoc {
     pub initiatives: Vec<GoldItem>,
     /// Its KPIs.
     pub kpis: Vec<GoldKpi>,
+    /// A generated training document (`"synthetic": true` in the gold,
+    /// tools/gen_synthetic.py): weighted by
+    /// [`TrainOptions::synthetic_weight`], never an accuracy figure.
+    pub synthetic: bool,
 }
 
 /// Every `*.gold.json` in `dirs`, with its renderings looked up by file name
@@ -127,6 +133,7 @@ pub fn load_gold(dirs: &[PathBuf], doc_dirs: &[PathBuf]) -> Result<Vec<GoldDoc>>
                 missing,
                 initiatives: g.initiatives,
                 kpis: g.kpis,
+                synthetic: g.synthetic,
             });
         }
     }
@@ -226,8 +233,10 @@ fn gold_roles(tv: &TableView<'_>, gold: &[GoldItem]) -> Vec<ColRole> {
         .map(|s| norm(s))
         .collect();
     // Every text column is a candidate (its cells become units, and the unit
-    // model decides which start initiatives); the column model tells row
-    // labels and codes from them.
+    // model decides which start initiatives). A text column that holds no
+    // gold title is Text, not Main: the column model learns which columns
+    // list initiatives, from the whole column, and the unit model sees that
+    // judgement (trole=) on every one of its cells.
     let g = &tv.grid;
     let mut hits = vec![0usize; g.ncols];
     let mut lab = vec![0usize; g.ncols];
@@ -277,7 +286,7 @@ fn gold_roles(tv: &TableView<'_>, gold: &[GoldItem]) -> Vec<ColRole> {
             {
                 ColRole::Code
             } else if features::is_model_column(tv, c) {
-                ColRole::Main
+                ColRole::Text
             } else {
                 ColRole::Field
             }
@@ -439,8 +448,13 @@ pub struct TrainOptions {
     pub max_iterations: usize,
     /// L2 regularization of the column model.
     pub column_c2: f64,
+    /// L1 regularization of the column model: far fewer, shorter sequences
+    /// than the unit model, so a much smaller penalty.
+    pub column_c1: f64,
     /// Total weight of one document's tables in the column model.
     pub table_weight: f64,
+    /// Weight of one synthetic document against one real gold document.
+    pub synthetic_weight: f64,
 }
 
 impl Default for TrainOptions {
@@ -450,7 +464,9 @@ impl Default for TrainOptions {
             c1: 2.0,
             max_iterations: 300,
             column_c2: 0.1,
+            column_c1: 0.0,
             table_weight: 1.0,
+            synthetic_weight: 0.5,
         }
     }
 }
@@ -485,13 +501,13 @@ pub fn train(
     let mut report = TrainReport::default();
     let mut unit_trainer = crfs::train::Trainer::lbfgs();
     let mut col_trainer = crfs::train::Trainer::lbfgs();
-    for (t, c2) in [
-        (&mut unit_trainer, opts.c2),
-        (&mut col_trainer, opts.column_c2),
+    for (t, c1, c2) in [
+        (&mut unit_trainer, opts.c1, opts.c2),
+        (&mut col_trainer, opts.column_c1, opts.column_c2),
     ] {
         let p = t.params_mut();
         p.set_c2(c2)?;
-        p.set_c1(opts.c1)?;
+        p.set_c1(c1)?;
         p.set_max_iterations(opts.max_iterations)?;
     }
     let mut any = false;
@@ -501,7 +517,11 @@ pub fn train(
         }
         report.documents += 1;
         // Every document weighs the same, however many renderings it has.
-        let weight = 1.0 / doc.sources.len() as f64;
+        let weight = if doc.synthetic {
+            opts.synthetic_weight
+        } else {
+            1.0
+        } / doc.sources.len() as f64;
         for src in &doc.sources {
             let bytes = match std::fs::read(src) {
                 Ok(b) => b,

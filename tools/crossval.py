@@ -40,6 +40,10 @@ def main():
     ap.add_argument("--gold", action="append", help="gold directories (default: the shared corpora's)")
     ap.add_argument("--json", help="write the results here as JSON")
     ap.add_argument("--train-arg", action="append", default=[], help="extra argument to `torikumi train`")
+    ap.add_argument("--train-gold", action="append",
+                    help="gold directories trained on but never held out or scored "
+                         "(default: training/synthetic/gold, when it exists)")
+    ap.add_argument("--keep", help="keep each held-out model and output under this directory")
     args = ap.parse_args()
     gold_dirs = args.gold or [os.path.join(args.shared, "corpus-dev", "gold"),
                               os.path.join(args.shared, "corpus-real", "gold")]
@@ -52,11 +56,18 @@ def main():
                 g = json.load(open(path, encoding="utf-8"))
                 stem = g.get("document") or f[: -len(".gold.json")]
                 docs.append((stem, path, gd, find_sources(gd, g.get("sources", []))))
+    train_only = args.train_gold
+    if train_only is None:
+        train_only = [d for d in ["training/synthetic/gold"] if os.path.isdir(d)]
     gold_args = []
-    for gd in gold_dirs:
+    for gd in gold_dirs + train_only:
         gold_args += ["--gold", gd]
     rows = []
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or tmp
+        if args.keep:
+            import shutil
+            shutil.rmtree(work, ignore_errors=True)
         for stem, path, gd, sources in docs:
             if not sources:
                 print(f"crossval: {stem}: no rendering found, skipped", file=sys.stderr)

@@ -209,7 +209,7 @@ fn row_context(
     }
     item.category = category;
     for k in 0..tv.grid.ncols {
-        if k == c.col || matches!(tv.roles[k], ColRole::Label | ColRole::Main) {
+        if k == c.col || matches!(tv.roles[k], ColRole::Label | ColRole::Main | ColRole::Text) {
             continue;
         }
         let Some(cell) = tv.grid.origin_cell(c.row, k) else {

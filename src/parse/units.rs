@@ -124,9 +124,15 @@ impl Unit {
 /// The role of a table column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColRole {
-    /// A column of running text (事業名, 取組内容, 工事名, 課題 …): its cells
-    /// become units, and the unit model decides which start initiatives.
+    /// A column of running text that lists initiatives (事業名, 取組内容,
+    /// 工事名 …): its cells become units, and the unit model decides which
+    /// start initiatives.
     Main,
+    /// A column of text that lists none (a statistics table's labels, a
+    /// layout table's prose, 推進者): its cells become units too, so that the
+    /// unit model sees them, but the column model's judgement that they hold
+    /// no initiative goes with them.
+    Text,
     /// Labels rows: categories and groups (分野, 施策).
     Label,
     /// Policy codes.
@@ -140,6 +146,7 @@ impl ColRole {
     pub fn label(self) -> &'static str {
         match self {
             ColRole::Main => "M",
+            ColRole::Text => "T",
             ColRole::Label => "L",
             ColRole::Code => "C",
             ColRole::Field => "F",
@@ -149,6 +156,7 @@ impl ColRole {
     pub fn from_label(s: &str) -> ColRole {
         match s {
             "M" => ColRole::Main,
+            "T" => ColRole::Text,
             "L" => ColRole::Label,
             "C" => ColRole::Code,
             _ => ColRole::Field,
@@ -183,6 +191,13 @@ impl<'a> TableView<'a> {
     pub fn columns(&self, role: ColRole) -> Vec<usize> {
         (0..self.roles.len())
             .filter(|&c| self.roles[c] == role)
+            .collect()
+    }
+    /// Columns whose cells become units: [`ColRole::Main`] and
+    /// [`ColRole::Text`].
+    pub fn unit_columns(&self) -> Vec<usize> {
+        (0..self.roles.len())
+            .filter(|&c| matches!(self.roles[c], ColRole::Main | ColRole::Text))
             .collect()
     }
 }
@@ -284,7 +299,7 @@ fn table_units(tv: &TableView<'_>, ti: usize, out: &mut Vec<Unit>) {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mains = tv.columns(ColRole::Main);
+        let mains = tv.unit_columns();
         if r < tv.header_rows || mains.is_empty() {
             let text = row_text();
             let Some(&(c, first)) = origins.iter().find(|(_, c)| !c.text().trim().is_empty())

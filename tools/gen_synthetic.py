@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Writes the synthetic training documents of the structure reader.
+
+The gold documents in ../shared are few, and each has a layout of its own, so
+a model trained on all but one has often never seen the held-out one's
+layout. These documents add the common layouts of Japanese municipal and
+prefectural reports in many variants — project tables with a row-label
+column, ● columns and budget columns; measure tables of numbered sentences
+with a person in charge; bulleted measures under headings; and tables and
+lists that name no initiative (statistics, glossaries, contacts, goals,
+problems) — each with its gold, written the way the shared gold is written.
+
+Every phrase is built from the generic word lists below (no text is taken
+from any report), the choices come from a seeded random generator, so the
+output is the same on every run. `torikumi train` reads them with the shared
+gold (gold files marked "synthetic": true, weighted by --synthetic-weight);
+tools/crossval.py trains on them but never scores them.
+
+Usage: tools/gen_synthetic.py [--out training/synthetic] [--docs N]
+"""
+import argparse
+import html
+import json
+import os
+import random
+
+OBJECTS = [
+    "観光資源", "地域医療", "子育て環境", "農業の担い手", "再生可能エネルギー", "移住・定住",
+    "地域公共交通", "防災体制", "高齢者の見守り", "商店街", "森林資源", "学校施設", "文化財",
+    "スポーツ施設", "空き家", "水道施設", "道路・橋梁", "地場産品", "外国人観光客", "若者の就労",
+    "女性の活躍", "行政のデジタル化", "情報発信", "地域コミュニティ", "保健・福祉サービス",
+    "障がい者の就労", "消防団", "除雪体制", "水産資源", "酪農", "林業", "ものづくり産業",
+    "中小企業", "創業", "企業誘致", "人材育成", "生涯学習", "図書館サービス", "健康づくり",
+    "介護人材", "保育サービス", "放課後児童クラブ", "交通安全", "防犯活動", "廃棄物の減量",
+    "脱炭素", "省エネルギー", "環境教育", "景観", "公園", "市営住宅", "上下水道", "港湾",
+    "空港", "鉄道", "バス路線", "医療人材", "救急医療", "地域包括ケア", "食育", "農地",
+    "鳥獣被害対策", "国際交流", "関係人口", "ふるさと納税", "公共施設", "窓口サービス",
+]
+NOUN_ACTIONS = [
+    "{o}の推進", "{o}の充実", "{o}に向けた支援", "{o}の整備", "{o}の確保", "{o}の強化",
+    "{o}に関する情報共有", "{o}の促進", "{o}の活用", "{o}の維持・向上", "{o}の連携推進",
+    "{o}への支援", "{o}の魅力発信", "{o}の計画的な更新", "{o}に関する調査研究",
+    "{o}の利用促進", "{o}の基盤づくり", "{o}を活かした交流の促進", "{o}の共同利用",
+    "{o}に係る体制の構築", "{o}の普及啓発",
+]
+SENTENCE_ACTIONS = [
+    "{o}の充実を図ります。", "{o}について、関係機関と連携して取組を進めます。",
+    "{o}に関する情報提供を積極的に行います。", "{o}の確保に向けた支援を行います。",
+    "{o}の推進に努めます。", "{o}を計画的に整備します。",
+    "{o}の現状を把握し、必要な見直しを行います。", "{o}の利用促進に取り組みます。",
+    "{o}の周知徹底を図るとともに、相談体制を整えます。", "{o}の強化に向け、研修を実施します。",
+    "{o}の維持に必要な人員を確保します。", "{o}について、住民の意見を聞きながら検討を進めます。",
+]
+PROBLEMS = [
+    "{o}が不足しています。", "{o}の利用者が減少しています。", "{o}の老朽化が進んでいます。",
+    "{o}の担い手の高齢化が課題となっています。", "{o}に対する需要が高まっています。",
+    "{o}の地域間の格差が広がっています。",
+]
+FIELDS_TITLES = [
+    "産業振興", "観光", "医療・福祉", "子育て・教育", "生活環境", "都市基盤", "防災・安全",
+    "行財政", "交流・連携", "農林水産業", "文化・スポーツ", "環境・エネルギー",
+]
+MAIN_HEADERS = ["事業名", "取組名", "主な事業", "施策名", "工事名", "連携事業名", "事業内容",
+                "取組内容", "主な取組", "具体的な取組", "実施事業", "施策", "内容", "取組"]
+SENTENCE_HEADERS = ["目標", "取組内容", "具体的な取組", "実施内容", "内容", "行動目標", "推進項目"]
+LABEL_HEADERS = ["分野", "政策分野", "施策", "基本施策", "区分", "施策の柱", "部門"]
+PERSON_HEADERS = ["推進者", "担当課", "担当", "所管課", "実施主体", "関係課"]
+PERSONS = ["総務課", "企画課", "住民課", "保健福祉課", "産業振興課", "建設課", "教育委員会",
+           "所属長", "職員", "総務課長", "各課", "消防署", "まちづくり推進課"]
+ORG_SUFFIX = ["市", "町", "村"]
+PLACES = ["北見野", "東川辺", "南が丘", "西浜", "中ノ沢", "白樺", "大原", "緑ヶ浜", "桜台", "高砂"]
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
+LETTERS = "abcdefghij"
+KANA = "アイウエオカキクケコ"
+BULLETS = ["・", "○", "◆", "■", "●", "◎", "◇"]
+INTRO = [
+    "本計画は、{p}{s}の将来像の実現に向けて、今後取り組む施策を体系的にまとめたものです。",
+    "人口減少や少子高齢化が進む中、{p}{s}では、地域の特性を活かしたまちづくりを進めてきました。",
+    "この計画の期間は、令和{a}年度から令和{b}年度までの5年間とします。",
+    "計画の進捗状況は毎年度点検し、必要に応じて見直しを行います。",
+]
+GLOSSARY = [("KPI", "重要業績評価指標のこと。"), ("PDCA", "計画・実行・評価・改善の循環のこと。"),
+            ("DX", "デジタル技術による変革のこと。"), ("ICT", "情報通信技術のこと。"),
+            ("関係人口", "地域と多様に関わる人々のこと。"), ("GX", "脱炭素に向けた経済社会の変革のこと。")]
+
+
+class Doc:
+    """An HTML document and its gold, written side by side."""
+
+    def __init__(self, rng, name):
+        self.rng = rng
+        self.name = name
+        self.body = []
+        self.items = []
+        self.path = []  # (level, heading)
+
+    def heading(self, level, text):
+        self.body.append(f"<h{level}>{html.escape(text)}</h{level}>")
+        self.path = [p for p in self.path if p[0] < level] + [(level, text)]
+
+    def para(self, text):
+        self.body.append(f"<p>{html.escape(text)}</p>")
+
+    def section(self):
+        return [t for _, t in self.path]
+
+    def item(self, title, text=None, category=None, marker="", fields=None):
+        self.items.append({
+            "title": title, "text": text or title, "section": self.section(),
+            "category": category, "marker": marker, "policy_codes": [], "periods": [],
+            "fiscal_years": [], "orgs": [], "regions": [], "quantities": [],
+            "fields": fields or {},
+        })
+
+    def write(self, out):
+        title = self.path[0][1] if self.path else self.name
+        page = ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+                f"<title>{html.escape(title)}</title></head><body>\n" + "\n".join(self.body)
+                + "\n</body></html>\n")
+        with open(os.path.join(out, "docs", self.name + ".html"), "w", encoding="utf-8") as f:
+            f.write(page)
+        gold = {"document": self.name, "synthetic": True, "sources": [self.name + ".html"],
+                "initiatives": self.items}
+        with open(os.path.join(out, "gold", self.name + ".gold.json"), "w", encoding="utf-8") as f:
+            json.dump(gold, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+
+
+def phrases(rng, n, pool):
+    objs = rng.sample(OBJECTS, n)
+    return [rng.choice(pool).format(o=o) for o in objs]
+
+
+def section_number(rng, i, style):
+    return {"arabic": f"{i + 1} ", "paren": f"({i + 1}) ", "kanji": "一二三四五六七八九十"[i] + " ",
+            "dai": f"第{i + 1}章 ", "bracket": f"【{i + 1}】"}[style]
+
+
+def cell(text, attrs=""):
+    return f"<td{attrs}>{html.escape(text)}</td>"
+
+
+def project_table(d):
+    """Rows of projects: an optional row-label column (row spans), the main
+    column, ● columns, and number columns (budget, page, No.)."""
+    rng = d.rng
+    main_h = rng.choice(MAIN_HEADERS)
+    label = rng.random() < 0.7
+    label_h = rng.choice(LABEL_HEADERS)
+    marks = rng.choice([0, 0, 3, 5, 6])
+    nums = rng.sample(["事業費（千円）", "ページ", "No.", "実施年度", "予算額"], rng.choice([0, 1, 2]))
+    person = rng.random() < 0.4
+    person_h = rng.choice(PERSON_HEADERS)
+    head = ["<tr>"]
+    rows2 = marks > 0 and rng.random() < 0.5
+    rs = ' rowspan="2"' if rows2 else ""
+    if label:
+        head.append(f"<th{rs}>{html.escape(label_h)}</th>")
+    head.append(f"<th{rs}>{html.escape(main_h)}</th>")
+    if marks:
+        if rows2:
+            head.append(f'<th colspan="{marks}">{html.escape(rng.choice(["重点目標", "重点施策", "関連する目標", "基本目標"]))}</th>')
+        else:
+            head += [f"<th>{CIRCLED[k]}</th>" for k in range(marks)]
+    if person:
+        head.append(f"<th{rs}>{html.escape(person_h)}</th>")
+    head += [f"<th{rs}>{html.escape(h)}</th>" for h in nums]
+    head.append("</tr>")
+    if rows2:
+        head.append("<tr>" + "".join(f"<th>{CIRCLED[k]}</th>" for k in range(marks)) + "</tr>")
+    body = []
+    no = rng.randint(1, 30)
+    page = rng.randint(10, 80)
+    groups = rng.randint(2, 5) if label else 1
+    style = rng.choice(["letter", "kana", "none", "paren"])
+    for gi in range(groups):
+        g = rng.choice(FIELDS_TITLES)
+        gname = {"letter": f"{LETTERS[gi]} {g}", "kana": f"{KANA[gi]} {g}", "none": g,
+                 "paren": f"({gi + 1}) {g}"}[style]
+        n = rng.randint(1, 5)
+        for k, title in enumerate(phrases(rng, n, NOUN_ACTIONS)):
+            tr = ["<tr>"]
+            if label and k == 0:
+                tr.append(cell(gname, f' rowspan="{n}"' if n > 1 else ""))
+            tr.append(cell(title))
+            fields = {}
+            for m in range(marks):
+                on = rng.random() < 0.35
+                tr.append(cell("●" if on else ""))
+                if on:
+                    fields[CIRCLED[m]] = "●"
+            if person:
+                p = rng.choice(PERSONS)
+                tr.append(cell(p))
+                fields[person_h] = p
+            for h in nums:
+                v = {"事業費（千円）": str(rng.randint(100, 90000)), "予算額": f"{rng.randint(1, 900):,}",
+                     "ページ": str(page), "No.": str(no), "実施年度": f"R{rng.randint(4, 8)}"}[h]
+                tr.append(cell(v))
+                fields[h] = v
+            page += rng.choice([0, 1])
+            no += 1
+            tr.append("</tr>")
+            body.append("".join(tr))
+            d.item(title, category=gname if label else None, fields=fields)
+    d.body.append("<table border=\"1\">" + "".join(head) + "".join(body) + "</table>")
+
+
+def measure_table(d):
+    """Numbered sentences of measures, each with the person in charge."""
+    rng = d.rng
+    main_h = rng.choice(SENTENCE_HEADERS)
+    person_h = rng.choice(PERSON_HEADERS)
+    numbered = rng.random() < 0.7
+    rows = []
+    for k, title in enumerate(phrases(rng, rng.randint(1, 6), SENTENCE_ACTIONS)):
+        marker = CIRCLED[k] if numbered else ""
+        p = "".join(rng.sample(PERSONS, rng.choice([1, 2])))
+        rows.append("<tr>" + cell(marker + title) + cell(p) + "</tr>")
+        d.item(title, marker=marker)
+    d.body.append(f"<table border=\"1\"><tr><th>{html.escape(main_h)}</th><th>{html.escape(person_h)}</th></tr>"
+                  + "".join(rows) + "</table>")
+
+
+def bullet_list(d, items=True):
+    rng = d.rng
+    b = rng.choice(BULLETS)
+    pool = rng.choice([NOUN_ACTIONS, SENTENCE_ACTIONS]) if items else PROBLEMS
+    use_li = rng.random() < 0.4
+    lines = phrases(rng, rng.randint(2, 6), pool)
+    if use_li:
+        d.body.append("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>")
+    else:
+        for t in lines:
+            d.para(b + t)
+    if items:
+        for t in lines:
+            d.item(t, marker="" if use_li else b)
+
+
+def stats_table(d):
+    """Numbers by year: no initiative."""
+    rng = d.rng
+    era = rng.choice(["H", "R", "年"])
+    years = ([f"平成{y}年" for y in range(26, 31)] if era == "H" else
+             [f"令和{y}年度" for y in range(1, 6)] if era == "R" else [f"{y}年" for y in range(2015, 2021)])
+    labels = rng.sample(["人口", "世帯数", "出生数", "死亡数", "転入者数", "転出者数", "観光客数",
+                         "事業所数", "従業者数", "農家戸数", "職員数", "採用人数", "うち女性"], rng.randint(2, 5))
+    rows = "".join("<tr>" + cell(l) + "".join(cell(f"{rng.randint(10, 9999):,}") for _ in years) + "</tr>"
+                   for l in labels)
+    d.body.append("<table border=\"1\"><tr><th>" + html.escape(rng.choice(["区分", "項目", ""])) + "</th>"
+                  + "".join(f"<th>{y}</th>" for y in years) + "</tr>" + rows + "</table>")
+
+
+def glossary_table(d):
+    rng = d.rng
+    rows = "".join("<tr>" + cell(a) + cell(b) + "</tr>" for a, b in rng.sample(GLOSSARY, 3))
+    d.body.append("<table border=\"1\"><tr><th>用語</th><th>解説</th></tr>" + rows + "</table>")
+
+
+def goal_table(d):
+    """The plan's goals or problems: statements, no initiative."""
+    rng = d.rng
+    kind = rng.choice(["基本目標", "重点目標", "課題", "将来像"])
+    rows = "".join("<tr>" + cell(f"{kind}{CIRCLED[k]}") + cell(t.rstrip("。")) + "</tr>"
+                   for k, t in enumerate(phrases(rng, rng.randint(3, 5), PROBLEMS)))
+    d.body.append("<table border=\"1\">" + rows + "</table>")
+
+
+def toc(d):
+    """A table of contents with dotted leaders: no initiative."""
+    rng = d.rng
+    d.heading(2, rng.choice(["目次", "目 次", "もくじ"]))
+    page = rng.randint(1, 5)
+    for i in range(rng.randint(3, 7)):
+        mark = rng.choice([f"{i + 1} ", f"({i + 1}) ", f"第{i + 1}章 ", f"{CIRCLED[i]} "])
+        leader = rng.choice(["・・・・・・・・・・・・", "…………………", "………", " ・・・・・・・ "])
+        title = rng.choice(FIELDS_TITLES) + rng.choice(["の推進", "の現状", "の分析", "の展望", ""])
+        d.para(f"{mark}{title} {leader} {page}")
+        page += rng.randint(1, 9)
+
+
+def prose(d):
+    """○ paragraphs of background and analysis: no initiative."""
+    rng = d.rng
+    d.heading(2, rng.choice(["計画策定の趣旨", "背景", "計画の位置づけ", "人口の現状分析",
+                             "これまでの経緯", "将来推計の考え方"]))
+    b = rng.choice(["○", "・", ""])
+    for _ in range(rng.randint(2, 5)):
+        o = rng.choice(OBJECTS)
+        d.para(b + rng.choice(PROBLEMS).format(o=o).rstrip("。") + "ため、"
+               + rng.choice(["その要因を分析し、今後の見通しを示すことが必要です。",
+                             "国や道の計画との整合を図りながら、本計画を定めるものです。",
+                             "これまでの推移を把握し、課題を整理しました。"]))
+
+
+def document(rng, n):
+    place = rng.choice(PLACES)
+    suffix = rng.choice(ORG_SUFFIX)
+    d = Doc(rng, f"synthetic_{n:02d}")
+    d.heading(1, f"{place}{suffix}{rng.choice(['総合計画', '実施計画', '連携中枢都市圏ビジョン', '行動計画', '総合戦略'])}")
+    a = rng.randint(2, 6)
+    for t in rng.sample(INTRO, 2):
+        d.para(t.format(p=place, s=suffix, a=a, b=a + 4))
+    if rng.random() < 0.4:
+        toc(d)
+    if rng.random() < 0.5:
+        prose(d)
+    style = rng.choice(["arabic", "paren", "kanji", "dai", "bracket"])
+    if rng.random() < 0.5:
+        d.heading(2, section_number(rng, 0, style) + rng.choice(["現状と課題", "計画の背景", "これまでの取組の検証"]))
+        rng.choice([stats_table, goal_table, lambda d: bullet_list(d, items=False)])(d)
+        start = 1
+    else:
+        start = 0
+    for i in range(start, start + rng.randint(2, 4)):
+        d.heading(2, section_number(rng, i, style) + rng.choice(FIELDS_TITLES) + rng.choice(["の推進", "の充実", "の強化", ""]))
+        if rng.random() < 0.3:
+            d.para(rng.choice(PROBLEMS).format(o=rng.choice(OBJECTS)))
+        kind = rng.random()
+        if kind < 0.45:
+            project_table(d)
+        elif kind < 0.7:
+            measure_table(d)
+        else:
+            if rng.random() < 0.5:
+                d.heading(3, rng.choice(["［現状と課題］", "＜現状と課題＞", "【課題】"]))
+                bullet_list(d, items=False)
+                d.heading(3, rng.choice(["［主な取組］", "＜主な事業＞", "【具体的な取組】"]))
+            bullet_list(d)
+        if rng.random() < 0.3:
+            rng.choice([stats_table, glossary_table])(d)
+    if rng.random() < 0.5:
+        d.heading(2, rng.choice(["資料", "参考資料", "用語解説"]))
+        rng.choice([stats_table, glossary_table, goal_table])(d)
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="training/synthetic")
+    ap.add_argument("--docs", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=20261207)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    for sub in ("docs", "gold"):
+        os.makedirs(os.path.join(args.out, sub), exist_ok=True)
+        for f in os.listdir(os.path.join(args.out, sub)):
+            if f.startswith("synthetic_"):
+                os.remove(os.path.join(args.out, sub, f))
+    for n in range(args.docs):
+        document(rng, n).write(args.out)
+
+
+if __name__ == "__main__":
+    main()
