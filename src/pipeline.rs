@@ -41,6 +41,29 @@ pub fn read_document(
     http_charset: Option<&str>,
     limits: &Limits,
 ) -> Result<Document> {
+    let format = readable_format(bytes, limits)?;
+    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// [`read_document`] on bytes it owns: they are freed as soon as extraction
+/// is done with them (an HTML page's before its tree becomes blocks), so a
+/// large input is not held through the later stages.
+pub fn read_document_owned(
+    bytes: Vec<u8>,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    let format = readable_format(&bytes, limits)?;
+    let mut doc = extract::extract_owned(format, bytes, http_charset, limits)?;
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// The format of bytes that are not empty, within the size limit and of a
+/// known format.
+fn readable_format(bytes: &[u8], limits: &Limits) -> Result<crate::model::Format> {
     if bytes.is_empty() {
         return Err(Error::new(Stage::Source, ErrorKind::Empty));
     }
@@ -59,9 +82,7 @@ pub fn read_document(
         });
         Error::new(Stage::Detect, kind)
     })?;
-    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
-    normalize::document(&mut doc);
-    Ok(doc)
+    Ok(format)
 }
 
 /// Runs every stage on the bytes of one document. Never fails: an error
@@ -80,9 +101,9 @@ pub fn process_bytes(
     })
 }
 
-/// [`process_bytes`] on bytes it owns: they are freed as soon as the
-/// document is read, before parsing, so a large input is not held through
-/// the later stages.
+/// [`process_bytes`] on bytes it owns ([`read_document_owned`]); the
+/// blocks are freed too before the records are made
+/// ([`parse::parse_emptying`]).
 pub fn process_owned(
     bytes: Vec<u8>,
     source: &str,
@@ -91,9 +112,11 @@ pub fn process_owned(
 ) -> DocOutput {
     let sha = sha256_hex(&bytes);
     guarded(format_of(&bytes), source, sha.clone(), move || {
-        let doc = read_document(&bytes, http_charset, limits)?;
-        drop(bytes);
-        let parsed = parse::parse(&doc, source, &sha);
+        let mut doc = read_document_owned(bytes, http_charset, limits)?;
+        // The title is settled before the parser frees the blocks it may be
+        // taken from (the first heading); `guarded` then finds it in place.
+        doc.title = document_title(&doc);
+        let parsed = parse::parse_emptying(&mut doc, source, &sha);
         Ok((doc, parsed))
     })
 }
