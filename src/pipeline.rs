@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
 use crate::model::{Document, DocumentRecord, InitiativeRecord, KpiRecord};
 use crate::source::Input;
-use crate::{detect, emit, extract, normalize, parse};
+use crate::{detect, emit, extract, memory, normalize, parse};
 
 /// Everything one document produced.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -56,7 +56,11 @@ pub fn read_document_owned(
     limits: &Limits,
 ) -> Result<Document> {
     let format = readable_format(&bytes, limits)?;
+    let large = bytes.len() >= memory::LARGE_INPUT;
     let mut doc = extract::extract_owned(format, bytes, http_charset, limits)?;
+    if large {
+        memory::give_back();
+    }
     normalize::document(&mut doc);
     Ok(doc)
 }
@@ -364,7 +368,13 @@ impl DocRunner {
                         charset,
                         limits,
                     } = job;
+                    let before = memory::resident_bytes();
                     let out = process_owned(bytes, &source, charset.as_deref(), &limits);
+                    if memory::resident_bytes().saturating_sub(before)
+                        >= memory::RETURN_AFTER_GROWTH
+                    {
+                        memory::give_back();
+                    }
                     if result_tx.send(out).is_err() {
                         break;
                     }

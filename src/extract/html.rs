@@ -29,9 +29,18 @@ pub fn extract_owned(
     http_charset: Option<&str>,
     limits: &Limits,
 ) -> Result<Document> {
+    let large = bytes.len() >= crate::memory::LARGE_INPUT;
     let (doc, html) = parse_page(&bytes, http_charset, limits)?;
     drop(bytes);
-    Ok(walk(doc, &html, limits))
+    if large {
+        crate::memory::give_back();
+    }
+    let doc = walk(doc, &html, limits);
+    drop(html);
+    if large {
+        crate::memory::give_back();
+    }
+    Ok(doc)
 }
 
 /// Decodes a page and parses it into html5ever's tree: the document so far
