@@ -45,14 +45,15 @@ fn main() {
     let sha = pipeline::sha256_hex(&bytes);
     let t = Instant::now();
     let format = detect::format(&bytes).expect("a known format");
-    let mut doc = extract::extract(format, &bytes, None, &limits).expect("extracts");
+    // As the pipeline does it: the bytes freed inside extraction, the blocks
+    // inside parsing.
+    let mut doc = extract::extract_owned(format, bytes, None, &limits).expect("extracts");
     report("extract", t);
-    drop(bytes);
     let t = Instant::now();
     normalize::document(&mut doc);
     report("normalize", t);
     let t = Instant::now();
-    let parsed = parse::parse(&doc, &path, &sha);
+    let parsed = parse::parse_emptying(&mut doc, &path, &sha);
     report("parse", t);
     drop(doc);
     let t = Instant::now();

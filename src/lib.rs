@@ -15,12 +15,18 @@
 //! streaming and GNU parallel.
 #![deny(missing_docs)]
 
+// Linked in for `mi_collect` (memory::give_back), also where
+// mimalloc is not the global allocator (the library's own tests).
+#[cfg(feature = "mimalloc")]
+use mimalloc as _;
+
 pub mod detect;
 pub mod emit;
 pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod mapper;
+mod memory;
 pub mod model;
 pub mod normalize;
 pub mod parse;

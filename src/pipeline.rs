@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::limits::Limits;
 use crate::model::{Document, DocumentRecord, InitiativeRecord, KpiRecord};
 use crate::source::Input;
-use crate::{detect, emit, extract, normalize, parse};
+use crate::{detect, emit, extract, memory, normalize, parse};
 
 /// Everything one document produced.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -41,6 +41,33 @@ pub fn read_document(
     http_charset: Option<&str>,
     limits: &Limits,
 ) -> Result<Document> {
+    let format = readable_format(bytes, limits)?;
+    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// [`read_document`] on bytes it owns: they are freed as soon as extraction
+/// is done with them (an HTML page's before its tree becomes blocks), so a
+/// large input is not held through the later stages.
+pub fn read_document_owned(
+    bytes: Vec<u8>,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    let format = readable_format(&bytes, limits)?;
+    let large = bytes.len() >= memory::LARGE_INPUT;
+    let mut doc = extract::extract_owned(format, bytes, http_charset, limits)?;
+    if large {
+        memory::give_back();
+    }
+    normalize::document(&mut doc);
+    Ok(doc)
+}
+
+/// The format of bytes that are not empty, within the size limit and of a
+/// known format.
+fn readable_format(bytes: &[u8], limits: &Limits) -> Result<crate::model::Format> {
     if bytes.is_empty() {
         return Err(Error::new(Stage::Source, ErrorKind::Empty));
     }
@@ -59,9 +86,7 @@ pub fn read_document(
         });
         Error::new(Stage::Detect, kind)
     })?;
-    let mut doc = extract::extract(format, bytes, http_charset, limits)?;
-    normalize::document(&mut doc);
-    Ok(doc)
+    Ok(format)
 }
 
 /// Runs every stage on the bytes of one document. Never fails: an error
@@ -80,9 +105,9 @@ pub fn process_bytes(
     })
 }
 
-/// [`process_bytes`] on bytes it owns: they are freed as soon as the
-/// document is read, before parsing, so a large input is not held through
-/// the later stages.
+/// [`process_bytes`] on bytes it owns ([`read_document_owned`]); the
+/// blocks are freed too before the records are made
+/// ([`parse::parse_emptying`]).
 pub fn process_owned(
     bytes: Vec<u8>,
     source: &str,
@@ -91,9 +116,11 @@ pub fn process_owned(
 ) -> DocOutput {
     let sha = sha256_hex(&bytes);
     guarded(format_of(&bytes), source, sha.clone(), move || {
-        let doc = read_document(&bytes, http_charset, limits)?;
-        drop(bytes);
-        let parsed = parse::parse(&doc, source, &sha);
+        let mut doc = read_document_owned(bytes, http_charset, limits)?;
+        // The title is settled before the parser frees the blocks it may be
+        // taken from (the first heading); `guarded` then finds it in place.
+        doc.title = document_title(&doc);
+        let parsed = parse::parse_emptying(&mut doc, source, &sha);
         Ok((doc, parsed))
     })
 }
@@ -341,7 +368,13 @@ impl DocRunner {
                         charset,
                         limits,
                     } = job;
+                    let before = memory::resident_bytes();
                     let out = process_owned(bytes, &source, charset.as_deref(), &limits);
+                    if memory::resident_bytes().saturating_sub(before)
+                        >= memory::RETURN_AFTER_GROWTH
+                    {
+                        memory::give_back();
+                    }
                     if result_tx.send(out).is_err() {
                         break;
                     }

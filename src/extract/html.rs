@@ -17,6 +17,39 @@ use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Ta
 
 /// Reads an HTML page into blocks.
 pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Result<Document> {
+    let (doc, html) = parse_page(bytes, http_charset, limits)?;
+    Ok(walk(doc, &html, limits))
+}
+
+/// [`extract`] on bytes it owns: they are freed once html5ever has built its
+/// tree, before the tree is walked into blocks, so that a large page's bytes,
+/// its tree and its blocks are not all alive at once.
+pub fn extract_owned(
+    bytes: Vec<u8>,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    let large = bytes.len() >= crate::memory::LARGE_INPUT;
+    let (doc, html) = parse_page(&bytes, http_charset, limits)?;
+    drop(bytes);
+    if large {
+        crate::memory::give_back();
+    }
+    let doc = walk(doc, &html, limits);
+    drop(html);
+    if large {
+        crate::memory::give_back();
+    }
+    Ok(doc)
+}
+
+/// Decodes a page and parses it into html5ever's tree: the document so far
+/// (its warnings) and the tree.
+fn parse_page(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<(Document, Html)> {
     let start = std::time::Instant::now();
     let mut doc = Document::new(Format::Html);
     // Borrowed from `bytes` when they are valid UTF-8: a large page is not
@@ -36,6 +69,11 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
         ));
     }
     let html = parse_within(text, start, limits)?;
+    Ok((doc, html))
+}
+
+/// The title and blocks of a parsed page.
+fn walk(mut doc: Document, html: &Html, limits: &Limits) -> Document {
     let title_sel = scraper::Selector::parse("title").expect("static selector");
     doc.title = html
         .select(&title_sel)
@@ -57,7 +95,7 @@ pub fn extract(bytes: &[u8], http_charset: Option<&str>, limits: &Limits) -> Res
         ));
     }
     doc.blocks = out;
-    Ok(doc)
+    doc
 }
 
 /// `Html::parse_document`, fed a megabyte at a time with the clock checked

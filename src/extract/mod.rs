@@ -17,6 +17,34 @@ pub fn extract(
     http_charset: Option<&str>,
     limits: &Limits,
 ) -> Result<Document> {
+    check_size(bytes, limits)?;
+    match format {
+        Format::Pdf => pdf::extract(bytes, limits),
+        Format::Html => html::extract(bytes, http_charset, limits),
+        Format::Text => text::extract(bytes, http_charset, limits),
+        Format::Xlsx | Format::Xls | Format::Ods | Format::Docx | Format::Pptx => {
+            office::extract(format, bytes, limits)
+        }
+    }
+}
+
+/// [`extract`] on bytes it owns, which it frees as soon as it has no more
+/// use for them: an HTML page's once html5ever has read them (before its
+/// tree becomes blocks); the other formats' when they are read.
+pub fn extract_owned(
+    format: Format,
+    bytes: Vec<u8>,
+    http_charset: Option<&str>,
+    limits: &Limits,
+) -> Result<Document> {
+    check_size(&bytes, limits)?;
+    match format {
+        Format::Html => html::extract_owned(bytes, http_charset, limits),
+        _ => extract(format, &bytes, http_charset, limits),
+    }
+}
+
+fn check_size(bytes: &[u8], limits: &Limits) -> Result<()> {
     if bytes.len() as u64 > limits.max_input_bytes {
         return Err(Error::new(
             Stage::Extract,
@@ -26,12 +54,5 @@ pub fn extract(
             },
         ));
     }
-    match format {
-        Format::Pdf => pdf::extract(bytes, limits),
-        Format::Html => html::extract(bytes, http_charset, limits),
-        Format::Text => text::extract(bytes, http_charset, limits),
-        Format::Xlsx | Format::Xls | Format::Ods | Format::Docx | Format::Pptx => {
-            office::extract(format, bytes, limits)
-        }
-    }
+    Ok(())
 }

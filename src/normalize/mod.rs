@@ -3,6 +3,8 @@
 //! numbers), plus what NFKC misses but PDFs produce (CJK Radicals Supplement,
 //! U+2027), line joining and white-space collapsing.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 mod radicals;
@@ -36,34 +38,64 @@ fn fix_after_nfkc(c: char) -> char {
 /// assert_eq!(nfkc("R4.7～R5.7"), "R4.7~R5.7");
 /// ```
 pub fn nfkc(s: &str) -> String {
+    nfkc_cow(s).into_owned()
+}
+
+/// [`nfkc`], borrowing `s` when it is normalized already: most lines are,
+/// and a one-line page of 100 MB is then not held twice.
+fn nfkc_cow(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     // Runs of characters that NFKC leaves as they are (ASCII, kana, unified
     // ideographs) are copied; only the rest goes through the normalizer. Most
     // of a Japanese text is such runs, so this is several times faster.
-    let mut out = String::with_capacity(s.len());
+    // `out` is made at the first run the normalizer changes; until then the
+    // text so far is `s` as it is.
+    let mut out: Option<String> = None;
     // s[copy_from..i] is a run kept as it is, s[pending..copy_from] is not.
     let mut pending: Option<usize> = None;
     let mut copy_from = 0;
+    let normalized = |run: &str, out: &mut Option<String>, start: usize| {
+        let n = run.nfkc().map(fix_after_nfkc);
+        match out {
+            Some(o) => o.extend(n),
+            None if n.clone().eq(run.chars()) => {}
+            None => {
+                let mut o = String::with_capacity(s.len());
+                o.push_str(&s[..start]);
+                o.extend(n);
+                *out = Some(o);
+            }
+        }
+    };
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_combines = chars.peek().is_some_and(|&(_, n)| is_combining(n));
         if kept_as_printed(c) || (nfkc_stable(c) && !next_combines) {
             if let Some(start) = pending.take() {
-                out.extend(s[start..i].nfkc().map(fix_after_nfkc));
+                normalized(&s[start..i], &mut out, start);
                 copy_from = i;
             }
         } else if pending.is_none() {
-            out.push_str(&s[copy_from..i]);
+            if let Some(o) = &mut out {
+                o.push_str(&s[copy_from..i]);
+            }
             pending = Some(i);
         }
     }
     match pending {
-        Some(start) => out.extend(s[start..].nfkc().map(fix_after_nfkc)),
-        None => out.push_str(&s[copy_from..]),
+        Some(start) => normalized(&s[start..], &mut out, start),
+        None => {
+            if let Some(o) = &mut out {
+                o.push_str(&s[copy_from..]);
+            }
+        }
     }
-    out
+    match out {
+        Some(o) => Cow::Owned(o),
+        None => Cow::Borrowed(s),
+    }
 }
 
 /// Characters NFKC maps to themselves whatever precedes them (when no
@@ -183,13 +215,18 @@ fn needs_space(a: char, b: char) -> bool {
 /// assert_eq!(text("副　読　本"), "副 読 本");
 /// ```
 pub fn text(s: &str) -> String {
-    let n = nfkc(s);
+    text_cow(s).into_owned()
+}
+
+/// [`text`], borrowing `s` when it is normalized already.
+fn text_cow(s: &str) -> Cow<'_, str> {
+    let n = nfkc_cow(s);
     // Most lines need no collapsing: keep the normalized string rather than
     // copying it again (a one-line page of 100 MB is one such line).
     if space_is_collapsed(&n) {
         n
     } else {
-        collapse_space(&n)
+        Cow::Owned(collapse_space(&n))
     }
 }
 
@@ -223,7 +260,12 @@ fn blocks(blocks: &mut Vec<crate::model::Block>) {
             BlockKind::Heading { text: t, .. }
             | BlockKind::Paragraph { text: t }
             | BlockKind::Line { text: t }
-            | BlockKind::ListItem { text: t, .. } => *t = lines(t),
+            | BlockKind::ListItem { text: t, .. } => {
+                // A text normalized already stays as it is, not copied.
+                if let Some(n) = lines(t) {
+                    *t = n;
+                }
+            }
             BlockKind::Table(table) => {
                 for row in &mut table.rows {
                     for cell in &mut row.cells {
@@ -236,15 +278,21 @@ fn blocks(blocks: &mut Vec<crate::model::Block>) {
     blocks.retain(|b| b.kind.text().is_none_or(|t| !t.is_empty()));
 }
 
-fn lines(s: &str) -> String {
+/// The text normalized line by line, or `None` when that leaves it as it is.
+fn lines(s: &str) -> Option<String> {
     if !s.contains('\n') {
-        return text(s);
+        return match text_cow(s) {
+            Cow::Owned(n) => Some(n),
+            Cow::Borrowed(_) => None,
+        };
     }
-    s.split('\n')
-        .map(text)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    Some(
+        s.split('\n')
+            .map(text)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 #[cfg(test)]
@@ -262,7 +310,7 @@ mod tests {
         /// The run-copying fast paths agree with the plain definitions.
         #[test]
         fn fast_paths_agree_with_definitions(
-            s in "[ a-zA-Z0-9\u{3000}\t\n\u{200B}ぁ-んァ-ン一-龠ｱ-ﾝﾞﾟ０-９Ａ-Ｚ①-⑳⑴㉑\u{0301}\u{3099}、。「」・]{0,40}"
+            s in "[ a-zA-Z0-9\u{3000}\t\n\u{200B}ぁ-んァ-ン一-龠ｱ-ﾝﾞﾟ０-９Ａ-Ｚ①-⑳⑴㉑\u{0301}\u{3099}、。「」・○■⽇]{0,40}"
         ) {
             let reference: String = {
                 let mut parts = Vec::new();

@@ -9,6 +9,8 @@
 //! outer ones into the section), its other cells as fields and its code
 //! cells' codes.
 
+use std::borrow::Cow;
+
 use super::features;
 use super::labeller::{Label, Labeller};
 use super::table::{LabelTracker, field_value, split_labels};
@@ -39,6 +41,15 @@ pub struct RawItem {
     pub bbox: Option<crate::model::BBox>,
 }
 
+impl RawItem {
+    /// Sets a `text` left empty by [`find_items_sharing`] to the title.
+    fn fill_text(&mut self) {
+        if self.text.is_empty() {
+            self.text = self.title.clone();
+        }
+    }
+}
+
 /// Finds the initiatives of a document whose block texts are normalized,
 /// with the labeller in use ([`super::labeller::current`]).
 pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
@@ -47,10 +58,20 @@ pub fn find_items(blocks: &[Block]) -> Vec<RawItem> {
 
 /// [`find_items`] with a given labeller.
 pub fn find_items_with(blocks: &[Block], labeller: &Labeller) -> Vec<RawItem> {
+    let mut items = find_items_sharing(blocks, labeller);
+    items.iter_mut().for_each(RawItem::fill_text);
+    items
+}
+
+/// [`find_items_with`], except that an item whose text is its title (one
+/// unit long) has an empty `text`: the caller
+/// makes the copy when it needs one, after it has freed the blocks, so that
+/// a one-line page of 100 MB is not held three times.
+pub(crate) fn find_items_sharing(blocks: &[Block], labeller: &Labeller) -> Vec<RawItem> {
     let seg = labeller.segment(blocks);
     let feats = features::unit_features(&seg);
     let labels = labeller.label_units(feats);
-    assemble(&seg, &labels)
+    assemble_sharing(&seg, &labels)
 }
 
 /// One heading of the section path.
@@ -66,6 +87,14 @@ struct OpenHeading {
 
 /// Labels → records.
 pub fn assemble(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
+    let mut items = assemble_sharing(seg, labels);
+    items.iter_mut().for_each(RawItem::fill_text);
+    items
+}
+
+/// [`assemble`], leaving `text` empty while it is the title
+/// ([`find_items_sharing`]).
+fn assemble_sharing(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
     let body = features::body_size(&seg.units);
     let row_labels = row_labels(seg);
     let mut items: Vec<RawItem> = Vec::new();
@@ -93,7 +122,7 @@ pub fn assemble(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
             Label::Heading => {
                 items.extend(open.take());
                 let (key, level) = features::heading_level(u, body);
-                push_heading(&mut headings, key, level, u.text.clone(), here);
+                push_heading(&mut headings, key, level, u.text.to_string(), here);
             }
             Label::Start => {
                 items.extend(open.take());
@@ -109,7 +138,6 @@ pub fn assemble(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
                     page: u.page,
                     section: headings.iter().map(|h| h.text.clone()).collect(),
                     marker,
-                    text: title.clone(),
                     title,
                     bbox: u.bbox,
                     ..Default::default()
@@ -122,9 +150,12 @@ pub fn assemble(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
             Label::Cont => {
                 if let Some(item) = &mut open {
                     let shown = match (u.kind, u.marker(), &u.implicit_marker) {
-                        (UnitKind::ListItem { .. }, None, Some(m)) => format!("{m}{}", u.text),
-                        _ => u.text.clone(),
+                        (UnitKind::ListItem { .. }, None, Some(m)) => {
+                            Cow::Owned(format!("{m}{}", u.text))
+                        }
+                        _ => Cow::Borrowed(u.text.as_str()),
                     };
+                    item.fill_text();
                     normalize::join_logical(&mut item.text, &shown);
                 }
             }
@@ -191,7 +222,7 @@ fn row_labels(seg: &Segmented<'_>) -> Vec<Vec<Vec<Option<String>>>> {
 fn row_context(
     seg: &Segmented<'_>,
     row_labels: &[Vec<Vec<Option<String>>>],
-    u: &Unit,
+    u: &Unit<'_>,
     c: CellRef,
     item: &mut RawItem,
 ) {

@@ -12,6 +12,8 @@
 //! made (by the column model, or by the gold when training): the caller passes
 //! the roles.
 
+use std::borrow::Cow;
+
 use super::markers;
 use super::table::Grid;
 use crate::model::{BBox, Block, BlockKind, Table};
@@ -71,13 +73,58 @@ pub struct CellRef {
     pub line: usize,
 }
 
+/// A unit's text. Borrowed from its block when a line of the block is the
+/// unit as it is (most units, and the whole of a one-line page of 100 MB,
+/// which would otherwise be held twice while it is parsed); owned only when
+/// lines are joined or cells put together.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitText<'a>(Cow<'a, str>);
+
+impl UnitText<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for UnitText<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnitText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'a> From<&'a str> for UnitText<'a> {
+    fn from(s: &'a str) -> Self {
+        UnitText(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for UnitText<'_> {
+    fn from(s: String) -> Self {
+        UnitText(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for UnitText<'a> {
+    fn from(s: Cow<'a, str>) -> Self {
+        UnitText(s)
+    }
+}
+
 /// One unit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Unit {
+pub struct Unit<'a> {
     /// What the source marks it as.
     pub kind: UnitKind,
     /// Its text: normalized, on one line.
-    pub text: String,
+    pub text: UnitText<'a>,
     /// 1-based PDF page.
     pub page: Option<u32>,
     /// Box on the page (PDF).
@@ -94,11 +141,11 @@ pub struct Unit {
     pub cover: bool,
 }
 
-impl Unit {
-    fn new(kind: UnitKind, text: String, b: &Block) -> Self {
+impl<'a> Unit<'a> {
+    fn new(kind: UnitKind, text: impl Into<UnitText<'a>>, b: &Block) -> Self {
         Unit {
             kind,
-            text,
+            text: text.into(),
             page: b.prov.page,
             bbox: b.prov.bbox,
             size: b.prov.size,
@@ -205,7 +252,7 @@ impl<'a> TableView<'a> {
 /// A document as units, with its tables.
 pub struct Segmented<'a> {
     /// Units in reading order.
-    pub units: Vec<Unit>,
+    pub units: Vec<Unit<'a>>,
     /// Tables, in order, referenced by [`CellRef::table`].
     pub tables: Vec<TableView<'a>>,
 }
@@ -284,7 +331,7 @@ fn cover_blocks(blocks: &[Block]) -> Vec<usize> {
     }
 }
 
-fn table_units(tv: &TableView<'_>, ti: usize, out: &mut Vec<Unit>) {
+fn table_units<'a>(tv: &TableView<'a>, ti: usize, out: &mut Vec<Unit<'a>>) {
     let grid = &tv.grid;
     let page_of = |cell: &crate::model::Cell| cell.prov.page.or(tv.page);
     for r in 0..grid.rows.len() {
@@ -313,7 +360,7 @@ fn table_units(tv: &TableView<'_>, ti: usize, out: &mut Vec<Unit>) {
             };
             out.push(Unit {
                 kind,
-                text,
+                text: text.into(),
                 page: page_of(first),
                 bbox: first.prov.bbox,
                 size: None,
@@ -357,7 +404,7 @@ fn table_units(tv: &TableView<'_>, ti: usize, out: &mut Vec<Unit>) {
                 }
                 out.push(Unit {
                     kind: UnitKind::Row,
-                    text,
+                    text: text.into(),
                     page: page_of(cell),
                     bbox: cell.prov.bbox,
                     size: None,
@@ -383,20 +430,25 @@ fn is_item_line(u: &Unit) -> bool {
 /// `in_cell`: the blocks are one table cell's lines, which run on across a
 /// page break and may wrap before a 【…】 label. `offset` is the index of
 /// `blocks[0]` in the document, for `cover`.
-fn logical_lines(blocks: &[Block], in_cell: bool, offset: usize, cover: &[usize]) -> Vec<Unit> {
+fn logical_lines<'a>(
+    blocks: &'a [Block],
+    in_cell: bool,
+    offset: usize,
+    cover: &[usize],
+) -> Vec<Unit<'a>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
         let b = &blocks[i];
         match &b.kind {
             BlockKind::Heading { level, text } => {
-                let mut u = Unit::new(UnitKind::Heading { level: *level }, one_line(text), b);
+                let mut u = Unit::new(UnitKind::Heading { level: *level }, one_line_cow(text), b);
                 u.cover = cover.contains(&(offset + i));
                 out.push(u);
             }
             BlockKind::Paragraph { text } => {
                 for l in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
-                    out.push(Unit::new(UnitKind::Line, l.to_string(), b));
+                    out.push(Unit::new(UnitKind::Line, l, b));
                 }
             }
             BlockKind::ListItem {
@@ -405,12 +457,12 @@ fn logical_lines(blocks: &[Block], in_cell: bool, offset: usize, cover: &[usize]
                 text,
             } => {
                 let mut lines = text.split('\n').map(str::trim).filter(|l| !l.is_empty());
-                let first = lines.next().unwrap_or("").to_string();
+                let first = lines.next().unwrap_or("");
                 let mut u = Unit::new(UnitKind::ListItem { depth: *depth }, first, b);
                 u.implicit_marker = implicit_marker.clone();
                 out.push(u);
                 for l in lines {
-                    out.push(Unit::new(UnitKind::ListCont, l.to_string(), b));
+                    out.push(Unit::new(UnitKind::ListCont, l, b));
                 }
             }
             BlockKind::Table(t) => {
@@ -454,19 +506,29 @@ pub fn one_line(s: &str) -> String {
     acc
 }
 
+/// [`one_line`], borrowing a text that is on one line already (for which
+/// it is the text trimmed).
+fn one_line_cow(s: &str) -> Cow<'_, str> {
+    if s.contains('\n') {
+        Cow::Owned(one_line(s))
+    } else {
+        Cow::Borrowed(s.trim())
+    }
+}
+
 /// Joins physical lines into logical lines; returns each with the index of
 /// its first physical line. A line continues the previous one when nothing
 /// separates them (consecutive text lines, or PDF lines of one column a line
 /// apart), the previous line runs to the full width of its neighbours and
 /// does not end a sentence, and the next line starts no item, heading or
 /// bracket.
-fn join_broken_lines(lines: &[Block], in_cell: bool) -> Vec<(String, usize)> {
+fn join_broken_lines(lines: &[Block], in_cell: bool) -> Vec<(Cow<'_, str>, usize)> {
     let texts: Vec<&str> = lines
         .iter()
         .map(|b| b.kind.text().unwrap_or("").trim())
         .collect();
     let lens: Vec<usize> = texts.iter().map(|t| display_width(t)).collect();
-    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut out: Vec<(Cow<'_, str>, usize)> = Vec::new();
     for (i, b) in lines.iter().enumerate() {
         let t = texts[i];
         if t.is_empty() {
@@ -530,10 +592,10 @@ fn join_broken_lines(lines: &[Block], in_cell: bool) -> Vec<(String, usize)> {
         };
         if continues {
             if let Some(last) = out.last_mut() {
-                normalize::join_broken(&mut last.0, t);
+                normalize::join_broken(last.0.to_mut(), t);
             }
         } else {
-            out.push((t.to_string(), i));
+            out.push((Cow::Borrowed(t), i));
         }
     }
     out
