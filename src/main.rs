@@ -99,7 +99,7 @@ struct TrainArgs {
     column_c1: f64,
     /// Weight of one synthetic training document (gold marked "synthetic")
     /// against one real gold document.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 2.0)]
     synthetic_weight: f64,
     /// Print the gold documents found and exit.
     #[arg(long)]

@@ -466,7 +466,7 @@ impl Default for TrainOptions {
             column_c2: 0.1,
             column_c1: 0.0,
             table_weight: 1.0,
-            synthetic_weight: 0.5,
+            synthetic_weight: 2.0,
         }
     }
 }

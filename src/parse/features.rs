@@ -383,6 +383,10 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
         None => match &u.implicit_marker {
             Some(im) if matches!(u.kind, UnitKind::ListItem { .. }) => {
                 out.push(format!("im={im}"));
+                // The bullet the list draws is the bullet a text line would
+                // start with: both say the same (an Office or PDF rendering
+                // of an HTML list has the bullet in its text).
+                out.push(format!("m={im}"));
                 out.push("r=li".into());
             }
             _ => out.push("r=none".into()),
