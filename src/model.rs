@@ -233,6 +233,9 @@ pub struct Document {
     pub title: Option<String>,
     /// Page count (PDF).
     pub pages: Option<u32>,
+    /// Width and height in points of each page as displayed (PDF: crop box,
+    /// rotation applied), the space block boxes are in; empty for other formats.
+    pub page_sizes: Vec<(f32, f32)>,
     /// Content in reading order.
     pub blocks: Vec<Block>,
     /// Things the reader noticed but could work around.
@@ -246,6 +249,7 @@ impl Document {
             format,
             title: None,
             pages: None,
+            page_sizes: Vec::new(),
             blocks: Vec::new(),
             warnings: Vec::new(),
         }
@@ -335,6 +339,11 @@ pub struct InitiativeRecord {
     pub ordinal: usize,
     /// 1-based PDF page where the initiative starts.
     pub page: Option<u32>,
+    /// Box of the initiative's lines on its first page, `[x0, y0, x1, y1]` in
+    /// PDF points (origin at the bottom left of the displayed page, y up),
+    /// rounded to 0.01 pt. PDF input only: the key is absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f64; 4]>,
     /// Heading path, outermost first.
     pub section: Vec<String>,
     /// Innermost row label of a table row.

@@ -86,6 +86,7 @@ INITIATIVE = StructType(
         _f("source", S, False),
         _f("ordinal", LongType(), False),
         _f("page", LongType()),
+        _f("bbox", ArrayType(DoubleType(), False)),
         _f("section", STRINGS, False),
         _f("category", S),
         _f("fields", MapType(S, S, False), False),

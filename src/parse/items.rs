@@ -37,7 +37,8 @@ pub struct RawItem {
     pub text: String,
     /// Codes from a code column of its table row.
     pub codes: Vec<String>,
-    /// Box of its first unit on the page (PDF).
+    /// Box of its units on the page where it starts (PDF): its first unit's,
+    /// grown by the continuation units on that page.
     pub bbox: Option<crate::model::BBox>,
 }
 
@@ -139,7 +140,7 @@ fn assemble_sharing(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
                     section: headings.iter().map(|h| h.text.clone()).collect(),
                     marker,
                     title,
-                    bbox: u.bbox,
+                    bbox: u.extent,
                     ..Default::default()
                 };
                 if let Some(c) = u.cell {
@@ -157,6 +158,14 @@ fn assemble_sharing(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
                     };
                     item.fill_text();
                     normalize::join_logical(&mut item.text, &shown);
+                    if let (Some(b), Some(ub)) = (&mut item.bbox, u.extent)
+                        && u.page == item.page
+                    {
+                        b.x0 = b.x0.min(ub.x0);
+                        b.y0 = b.y0.min(ub.y0);
+                        b.x1 = b.x1.max(ub.x1);
+                        b.y1 = b.y1.max(ub.y1);
+                    }
                 }
             }
             _ => items.extend(open.take()),

@@ -88,6 +88,10 @@ fn record(item: items::RawItem, ordinal: usize, source: &str, prefix: &str) -> I
         source: source.to_string(),
         ordinal,
         page: item.page,
+        bbox: item.bbox.map(|b| {
+            let r = |v: f32| (f64::from(v) * 100.0).round() / 100.0;
+            [r(b.x0), r(b.y0), r(b.x1), r(b.y1)]
+        }),
         section: item.section,
         category: item.category,
         fields: item

@@ -129,6 +129,10 @@ pub struct Unit<'a> {
     pub page: Option<u32>,
     /// Box on the page (PDF).
     pub bbox: Option<BBox>,
+    /// Box of everything the unit holds on its page (the lines a broken
+    /// line was joined from): what output and the viewer show. Features
+    /// read `bbox`, not this.
+    pub extent: Option<BBox>,
     /// Font size in points (PDF).
     pub size: Option<f32>,
     /// Set in bold.
@@ -148,6 +152,7 @@ impl<'a> Unit<'a> {
             text: text.into(),
             page: b.prov.page,
             bbox: b.prov.bbox,
+            extent: b.prov.bbox,
             size: b.prov.size,
             bold: b.prov.bold,
             implicit_marker: None,
@@ -363,6 +368,7 @@ fn table_units<'a>(tv: &TableView<'a>, ti: usize, out: &mut Vec<Unit<'a>>) {
                 text: text.into(),
                 page: page_of(first),
                 bbox: first.prov.bbox,
+                extent: first.prov.bbox,
                 size: None,
                 bold: false,
                 implicit_marker: None,
@@ -407,6 +413,7 @@ fn table_units<'a>(tv: &TableView<'a>, ti: usize, out: &mut Vec<Unit<'a>>) {
                     text: text.into(),
                     page: page_of(cell),
                     bbox: cell.prov.bbox,
+                    extent: cell.prov.bbox,
                     size: None,
                     bold: false,
                     implicit_marker: inner.first().and_then(|u| u.implicit_marker.clone()),
@@ -484,10 +491,13 @@ fn logical_lines<'a>(
                 while i + 1 < blocks.len() && matches!(blocks[i + 1].kind, BlockKind::Line { .. }) {
                     i += 1;
                 }
-                for (text, k) in join_broken_lines(&blocks[start..=i], in_cell) {
+                let joined = join_broken_lines(&blocks[start..=i], in_cell);
+                for (j, (text, k)) in joined.iter().enumerate() {
                     let first = &blocks[start + k];
-                    let mut u = Unit::new(UnitKind::Line, text, first);
+                    let mut u = Unit::new(UnitKind::Line, text.clone(), first);
                     u.cover = cover.contains(&(offset + start + k));
+                    let end = joined.get(j + 1).map_or(i + 1, |n| start + n.1);
+                    u.extent = union_on_page(&blocks[start + k..end], first.prov.page);
                     out.push(u);
                 }
             }
@@ -495,6 +505,25 @@ fn logical_lines<'a>(
         i += 1;
     }
     out
+}
+
+/// The union of the blocks' boxes on `page`.
+fn union_on_page(blocks: &[Block], page: Option<u32>) -> Option<BBox> {
+    let mut acc: Option<BBox> = None;
+    for b in blocks.iter().filter(|b| b.prov.page == page) {
+        if let Some(x) = b.prov.bbox {
+            acc = Some(match acc {
+                None => x,
+                Some(a) => BBox {
+                    x0: a.x0.min(x.x0),
+                    y0: a.y0.min(x.y0),
+                    x1: a.x1.max(x.x1),
+                    y1: a.y1.max(x.y1),
+                },
+            });
+        }
+    }
+    acc
 }
 
 /// A text on one line: broken lines joined as the normalizer joins them.

@@ -87,6 +87,7 @@ fn extract_inner(bytes: &[u8], limits: &Limits) -> Result<Document> {
         let (pc, geo) =
             interpret_page(&doc, pid, page_no, limits, start, &mut fonts, &mut warnings)?;
         undecodable += pc.undecodable;
+        out.page_sizes.push((geo.width, geo.height));
         let area = geo.width * geo.height;
         if pc.glyphs.is_empty() && pc.image_area > 0.3 * area {
             scans.push(page_no);
