@@ -8,11 +8,12 @@
 //! 3. [`extract`]: HTML, PDF or text → a [`model::Document`] of blocks with provenance;
 //! 4. [`normalize`]: NFKC with the exceptions Japanese reports need;
 //! 5. [`parse`]: sections, initiatives, dates, codes, quantities, owners, KPIs;
-//! 6. [`emit`]: JSON Lines files, written atomically, and their JSON Schema.
+//! 6. [`emit`]: JSON Lines (and Parquet, CSV) files, written atomically, and their JSON Schema.
 //!
 //! [`pipeline`] ties them together for one document and for a batch;
 //! [`mapper`] streams paths in and tagged records out, for Spark, Hadoop
-//! streaming and GNU parallel.
+//! streaming and GNU parallel; [`view`] draws one document's findings as an
+//! HTML page.
 #![deny(missing_docs)]
 
 // Linked in for `mi_collect` (memory::give_back), also where
@@ -33,6 +34,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod source;
 pub mod train;
+pub mod view;
 
 pub use error::{Error, ErrorKind, Result, Stage};
 pub use limits::Limits;

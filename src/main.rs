@@ -52,6 +52,16 @@ enum Command {
     /// Needs no environment (HOME, PATH, TMPDIR): --cache and --tmp say where
     /// files go.
     Map(MapArgs),
+    /// Write Parquet or CSV tables from an output directory's JSON Lines
+    /// files (documents, initiatives, kpis and the tidy periods table), into
+    /// the same directory; each file is written under a temporary name and
+    /// renamed into place.
+    Convert(ConvertArgs),
+    /// Write one self-contained HTML page showing what torikumi found in one
+    /// document: PDF pages drawn from torikumi's text positions with every
+    /// initiative boxed and numbered, its fields beside it; other formats as
+    /// their text with the initiatives highlighted.
+    View(ViewArgs),
     /// Print the JSON Schema of the output records (one object keyed by file name).
     Schema,
     /// Print a document's text as torikumi reads it: normalized, in reading
@@ -69,6 +79,90 @@ enum Command {
     /// deterministic. `ingest --model DIR` reads the result; copying it into
     /// models/ and rebuilding makes it the built-in model.
     Train(TrainArgs),
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// An output directory of `torikumi ingest` (with its .jsonl files).
+    dir: PathBuf,
+    /// The formats to write.
+    #[arg(long, value_enum, value_delimiter = ',', required = true)]
+    to: Vec<TableFormat>,
+    #[command(flatten)]
+    options: FormatOptions,
+}
+
+#[derive(clap::Args)]
+struct ViewArgs {
+    /// A file or a URL.
+    input: String,
+    /// Where to write the page (default: the input's file name with .html
+    /// added, in the current directory).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TableFormat {
+    Parquet,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutFormat {
+    Jsonl,
+    Parquet,
+    Csv,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CsvEncodingArg {
+    /// UTF-8 with a byte order mark (Excel reads it as UTF-8).
+    #[value(name = "utf-8-bom")]
+    Utf8Bom,
+    /// UTF-8 without a byte order mark.
+    #[value(name = "utf-8")]
+    Utf8,
+    /// Windows-31J, as Excel on Japanese Windows writes (unencodable characters become 〓).
+    Cp932,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompressionArg {
+    Zstd,
+    Snappy,
+    None,
+}
+
+#[derive(clap::Args)]
+struct FormatOptions {
+    /// Character encoding of CSV files.
+    #[arg(long, value_enum, default_value = "utf-8-bom")]
+    csv_encoding: CsvEncodingArg,
+    /// Compression of Parquet files.
+    #[arg(long, value_enum, default_value = "zstd")]
+    parquet_compression: CompressionArg,
+}
+
+impl FormatOptions {
+    fn formats(&self, jsonl: bool, parquet: bool, csv: bool) -> emit::convert::Formats {
+        use emit::convert::{CsvEncoding, ParquetCompression};
+        emit::convert::Formats {
+            jsonl,
+            parquet,
+            csv,
+            csv_encoding: match self.csv_encoding {
+                CsvEncodingArg::Utf8Bom => CsvEncoding::Utf8Bom,
+                CsvEncodingArg::Utf8 => CsvEncoding::Utf8,
+                CsvEncodingArg::Cp932 => CsvEncoding::Cp932,
+            },
+            parquet_compression: match self.parquet_compression {
+                CompressionArg::Zstd => ParquetCompression::Zstd,
+                CompressionArg::Snappy => ParquetCompression::Snappy,
+                CompressionArg::None => ParquetCompression::None,
+            },
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -148,6 +242,13 @@ struct IngestArgs {
     /// (same source, same sha256) are taken from its journal, not read again.
     #[arg(long)]
     resume: bool,
+    /// Output formats, comma-separated: jsonl (documents.jsonl, ...),
+    /// parquet and csv (documents, initiatives, kpis and the tidy periods
+    /// table). The output directory holds the formats of this run only.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "jsonl")]
+    format: Vec<OutFormat>,
+    #[command(flatten)]
+    format_options: FormatOptions,
 }
 
 #[derive(clap::Args)]
@@ -277,6 +378,99 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest(args),
         Command::Train(args) => train(args),
         Command::Map(args) => map(args),
+        Command::Convert(args) => convert(args),
+        Command::View(args) => view(args),
+    }
+}
+
+fn convert(args: ConvertArgs) -> ExitCode {
+    let formats = args.options.formats(
+        false,
+        args.to.contains(&TableFormat::Parquet),
+        args.to.contains(&TableFormat::Csv),
+    );
+    match emit::convert::convert_dir(&args.dir, &formats) {
+        Ok(done) => {
+            for w in &done.warnings {
+                eprintln!("torikumi: warning: {w}");
+            }
+            for f in &done.files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("torikumi: convert: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The bytes of a file or URL, and the HTTP charset of a URL.
+fn read_input(input: &str) -> Result<(Vec<u8>, Option<String>), ExitCode> {
+    if source::is_url(input) {
+        let opts = FetchOptions {
+            cache_dir: Some(fetch::default_cache_dir()),
+            ..FetchOptions::default()
+        };
+        match Fetcher::new(opts).and_then(|f| f.fetch(input)) {
+            Ok(f) => Ok((f.bytes, f.charset)),
+            Err(e) => {
+                eprintln!("torikumi: {input}: {e}");
+                Err(ExitCode::from(1))
+            }
+        }
+    } else {
+        match std::fs::read(input) {
+            Ok(b) => Ok((b, None)),
+            Err(e) => {
+                eprintln!("torikumi: {input}: {e}");
+                Err(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+fn view(args: ViewArgs) -> ExitCode {
+    let (bytes, charset) = match read_input(&args.input) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let limits = Limits::default();
+    let doc = match pipeline::read_document(&bytes, charset.as_deref(), &limits) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("torikumi: {}: {e}", args.input);
+            return ExitCode::from(1);
+        }
+    };
+    let sha = pipeline::sha256_hex(&bytes);
+    let parsed = torikumi::parse::parse(&doc, &args.input, &sha);
+    let html = torikumi::view::render(&doc, &parsed.initiatives, &args.input);
+    let out = args.out.unwrap_or_else(|| {
+        let name = args
+            .input
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("document");
+        PathBuf::from(format!("{name}.html"))
+    });
+    match emit::write_atomic(&out, html.as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "torikumi: {}: {} initiatives -> {}",
+                args.input,
+                parsed.initiatives.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("torikumi: {}: {e}", out.display());
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -563,6 +757,11 @@ fn ingest(args: IngestArgs) -> ExitCode {
         threads: args.threads.unwrap_or(0),
         out: args.out.clone(),
         resume: args.resume,
+        formats: args.format_options.formats(
+            args.format.contains(&OutFormat::Jsonl),
+            args.format.contains(&OutFormat::Parquet),
+            args.format.contains(&OutFormat::Csv),
+        ),
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
     let bar = if show_progress {
@@ -605,6 +804,9 @@ fn ingest(args: IngestArgs) -> ExitCode {
     };
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    for w in &summary.warnings {
+        eprintln!("torikumi: warning: {w}");
     }
     if !args.quiet {
         eprintln!(

@@ -461,6 +461,8 @@ pub struct Options {
     pub out: PathBuf,
     /// Reuse the documents an interrupted run on the same output finished.
     pub resume: bool,
+    /// The output formats (JSON Lines, Parquet, CSV).
+    pub formats: emit::convert::Formats,
 }
 
 /// What a batch did.
@@ -478,6 +480,8 @@ pub struct Summary {
     pub kpis: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// What writing the output had to tell (characters CP932 cannot encode).
+    pub warnings: Vec<String>,
 }
 
 /// One line of the journal: a finished document and the hash of its bytes.
@@ -626,7 +630,7 @@ pub fn run(
     result?;
     journal.flush()?;
     drop(journal);
-    output.commit()?;
+    summary.warnings = output.commit_formats(&opts.formats)?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }

@@ -1,5 +1,6 @@
-//! Output: JSON Lines files written atomically, the JSON Schema of each
-//! record, and the plain-text view of a document.
+//! Output: JSON Lines files written atomically, their Parquet and CSV
+//! versions ([`convert`]), the JSON Schema of each record, and the
+//! plain-text view of a document.
 //!
 //! A run writes its three files into a staging directory beside the output
 //! directory (`.NAME.torikumi-staging`), then swaps the two directories in
@@ -8,6 +9,9 @@
 //! either the previous complete output or the new one, never a mix. The
 //! staging directory also holds the run's journal, which `--resume` reads.
 
+pub mod convert;
+pub mod csv;
+pub mod parquet;
 pub mod text;
 
 use std::fs;
@@ -372,6 +376,15 @@ impl Rendered {
     }
 }
 
+/// Writes a whole file atomically: to a temporary file beside `path`, then
+/// renamed over it, so a reader sees the old file or the new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let f = convert::AtomicFile::create(path).map_err(io::Error::other)?;
+    f.tmp.as_file().write_all(bytes)?;
+    f.commit().map_err(io::Error::other)?;
+    Ok(())
+}
+
 /// The staging directory of an output directory.
 pub fn staging_dir(out: &Path) -> PathBuf {
     let name = out
@@ -443,17 +456,36 @@ impl Output {
         &self.staging
     }
 
-    /// Puts the new output in place in one atomic step.
+    /// Puts the new output (JSON Lines only) in place in one atomic step.
     pub fn commit(self) -> io::Result<()> {
+        self.commit_formats(&convert::Formats::default())
+            .map(|_| ())
+    }
+
+    /// Puts the new output in place in one atomic step, in the formats
+    /// asked for: the Parquet and CSV tables are made from the finished
+    /// JSON Lines in the staging directory (which are then removed if
+    /// JSON Lines were not asked for), before the swap. Returns what the
+    /// conversion has to tell (characters CP932 cannot encode).
+    pub fn commit_formats(self, formats: &convert::Formats) -> io::Result<Vec<String>> {
         self.documents.finish()?;
         self.initiatives.finish()?;
         self.kpis.finish()?;
         let _ = fs::remove_file(self.staging.join(JOURNAL));
-        // Other files a user keeps in the output directory stay there.
+        let converted = convert::convert_dir(&self.staging, formats).map_err(io::Error::other)?;
+        if !formats.jsonl {
+            for n in [DOCUMENTS, INITIATIVES, KPIS] {
+                fs::remove_file(self.staging.join(n))?;
+            }
+        }
+        // Other files a user keeps in the output directory stay there
+        // (files of any format torikumi writes do not: the output holds
+        // the formats of this run only).
+        let ours = convert::Formats::all_file_names();
         if let Ok(entries) = fs::read_dir(&self.out) {
             for e in entries.flatten() {
                 let name = e.file_name();
-                let keep = ![DOCUMENTS, INITIATIVES, KPIS].iter().any(|n| name == *n);
+                let keep = !ours.iter().any(|n| name == n.as_str());
                 if keep && e.file_type().is_ok_and(|t| t.is_file()) {
                     let target = self.staging.join(&name);
                     if fs::hard_link(e.path(), &target).is_err() {
@@ -469,7 +501,7 @@ impl Output {
         if let Some(parent) = self.out.parent() {
             sync_dir(parent);
         }
-        Ok(())
+        Ok(converted.warnings)
     }
 }
 
