@@ -79,15 +79,5 @@ fn main() {
 }
 
 fn pipeline_record(sha: &str) -> torikumi::model::DocumentRecord {
-    torikumi::model::DocumentRecord {
-        source: String::new(),
-        sha256: sha.to_string(),
-        format: None,
-        pages: None,
-        title: None,
-        initiatives: 0,
-        warnings: Vec::new(),
-        error: None,
-        fetch: None,
-    }
+    torikumi::model::DocumentRecord::new("", sha)
 }

@@ -315,6 +315,24 @@ pub struct DocumentRecord {
     pub fetch: Option<FetchInfo>,
 }
 
+impl DocumentRecord {
+    /// The record of `source` before anything is known of it: no format,
+    /// pages, title, initiatives, warnings, error or fetch details.
+    pub fn new(source: impl Into<String>, sha256: impl Into<String>) -> Self {
+        DocumentRecord {
+            source: source.into(),
+            sha256: sha256.into(),
+            format: None,
+            pages: None,
+            title: None,
+            initiatives: 0,
+            warnings: Vec::new(),
+            error: None,
+            fetch: None,
+        }
+    }
+}
+
 /// How a URL input was fetched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FetchInfo {

@@ -139,17 +139,7 @@ fn guarded(
     stages: impl FnOnce() -> Result<(Document, parse::Parsed)>,
 ) -> DocOutput {
     let result = panic::catch_unwind(AssertUnwindSafe(stages));
-    let mut record = DocumentRecord {
-        source: source.to_string(),
-        sha256: sha,
-        format: None,
-        pages: None,
-        title: None,
-        initiatives: 0,
-        warnings: Vec::new(),
-        error: None,
-        fetch: None,
-    };
+    let mut record = DocumentRecord::new(source, sha);
     match result {
         Ok(Ok((doc, parsed))) => {
             record.format = Some(doc.format);
@@ -435,15 +425,8 @@ fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>> {
 fn failed(source: &str, e: Error) -> DocOutput {
     DocOutput {
         record: DocumentRecord {
-            source: source.to_string(),
-            sha256: String::new(),
-            format: None,
-            pages: None,
-            title: None,
-            initiatives: 0,
-            warnings: Vec::new(),
             error: Some(e.to_string()),
-            fetch: None,
+            ..DocumentRecord::new(source, "")
         },
         initiatives: Vec::new(),
         kpis: Vec::new(),

@@ -11,6 +11,7 @@ micro figures; `--json FILE` also writes them as JSON.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,6 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or tmp
         if args.keep:
-            import shutil
             shutil.rmtree(work, ignore_errors=True)
         for stem, path, gd, sources in docs:
             if not sources:

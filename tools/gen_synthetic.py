@@ -131,7 +131,7 @@ def phrases(rng, n, pool):
     return [rng.choice(pool).format(o=o) for o in objs]
 
 
-def section_number(rng, i, style):
+def section_number(i, style):
     return {"arabic": f"{i + 1} ", "paren": f"({i + 1}) ", "kanji": "一二三四五六七八九十"[i] + " ",
             "dai": f"第{i + 1}章 ", "bracket": f"【{i + 1}】"}[style]
 
@@ -308,13 +308,13 @@ def document(rng, n):
         prose(d)
     style = rng.choice(["arabic", "paren", "kanji", "dai", "bracket"])
     if rng.random() < 0.5:
-        d.heading(2, section_number(rng, 0, style) + rng.choice(["現状と課題", "計画の背景", "これまでの取組の検証"]))
+        d.heading(2, section_number(0, style) + rng.choice(["現状と課題", "計画の背景", "これまでの取組の検証"]))
         rng.choice([stats_table, goal_table, lambda d: bullet_list(d, items=False)])(d)
         start = 1
     else:
         start = 0
     for i in range(start, start + rng.randint(2, 4)):
-        d.heading(2, section_number(rng, i, style) + rng.choice(FIELDS_TITLES) + rng.choice(["の推進", "の充実", "の強化", ""]))
+        d.heading(2, section_number(i, style) + rng.choice(FIELDS_TITLES) + rng.choice(["の推進", "の充実", "の強化", ""]))
         if rng.random() < 0.3:
             d.para(rng.choice(PROBLEMS).format(o=rng.choice(OBJECTS)))
         kind = rng.random()

@@ -571,17 +571,7 @@ mod tests {
     use super::*;
 
     fn doc(source: &str) -> DocumentRecord {
-        DocumentRecord {
-            source: source.into(),
-            sha256: String::new(),
-            format: None,
-            pages: None,
-            title: None,
-            initiatives: 0,
-            warnings: vec![],
-            error: None,
-            fetch: None,
-        }
+        DocumentRecord::new(source, "")
     }
 
     #[test]
