@@ -6,9 +6,15 @@ a model trained on all but one has often never seen the held-out one's
 layout. These documents add the common layouts of Japanese municipal and
 prefectural reports in many variants — project tables with a row-label
 column, ● columns and budget columns; measure tables of numbered sentences
-with a person in charge; bulleted measures under headings; and tables and
-lists that name no initiative (statistics, glossaries, contacts, goals,
-problems) — each with its gold, written the way the shared gold is written.
+with a person in charge; bulleted measures under headings; labelled items
+(a ◆ label line, its paragraph below); and tables and lists that name no
+initiative (statistics, glossaries, contacts, goals, problems, labelled
+paragraphs on the present state) — each with its gold, written the way the
+shared gold is written. Each document is written as HTML and as its text
+rendering (.txt, the way the shared corpus's text files are laid out), so
+that training sees the same layouts as lines, not only as markup; with
+--pdf, Chromium also prints it to PDF (not committed: 4.5 MB, not
+byte-reproducible, and it did not help in cross-validation).
 
 Every phrase is built from the generic word lists below (no text is taken
 from any report), the choices come from a seeded random generator, so the
@@ -20,9 +26,13 @@ Usage: tools/gen_synthetic.py [--out training/synthetic] [--docs N]
 """
 import argparse
 import html
+import html.parser
 import json
 import os
 import random
+import shutil
+import subprocess
+import tempfile
 
 OBJECTS = [
     "観光資源", "地域医療", "子育て環境", "農業の担い手", "再生可能エネルギー", "移住・定住",
@@ -119,11 +129,102 @@ class Doc:
                 + "\n</body></html>\n")
         with open(os.path.join(out, "docs", self.name + ".html"), "w", encoding="utf-8") as f:
             f.write(page)
-        gold = {"document": self.name, "synthetic": True, "sources": [self.name + ".html"],
+        with open(os.path.join(out, "docs", self.name + ".txt"), "w", encoding="utf-8") as f:
+            f.write(to_text(page))
+        sources = [self.name + ".html", self.name + ".txt"]
+        if os.path.exists(os.path.join(out, "docs", self.name + ".pdf")):
+            sources.append(self.name + ".pdf")
+        gold = {"document": self.name, "synthetic": True, "sources": sources,
                 "initiatives": self.items}
         with open(os.path.join(out, "gold", self.name + ".gold.json"), "w", encoding="utf-8") as f:
             json.dump(gold, f, ensure_ascii=False, indent=1)
             f.write("\n")
+
+
+class _TextRenderer(html.parser.HTMLParser):
+    """The text rendering of a page, the way the shared corpus's .txt files
+    are written: a line per heading and paragraph, list items after "・", a
+    table row's cells joined by tabs (a cell a row span covers left empty),
+    blank lines between blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines, self.buf, self.row, self.spans = [], [], None, {}
+        self.col = 0
+        self.in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr":
+            self.row, self.col = [], 0
+        elif tag in ("td", "th"):
+            while self.spans.get(self.col, 0) > 0:
+                self.spans[self.col] -= 1
+                self.row.append("")
+                self.col += 1
+            n = int(a.get("rowspan", "1"))
+            if n > 1:
+                self.spans[self.col] = n - 1
+            self.in_cell, self.buf = True, []
+            self.colspan = int(a.get("colspan", "1"))
+        elif tag == "li":
+            self.buf = ["・"]
+        elif tag in ("h1", "h2", "h3", "h4", "p"):
+            self.buf = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.row.append("".join(self.buf).strip())
+            self.row.extend([""] * (self.colspan - 1))
+            self.col += self.colspan
+            self.in_cell, self.buf = False, []
+        elif tag == "tr":
+            while self.spans.get(self.col, 0) > 0:
+                self.spans[self.col] -= 1
+                self.row.append("")
+                self.col += 1
+            self.lines.append("\t".join(self.row))
+            self.row = None
+        elif tag == "table":
+            self.spans = {}
+            self.lines.append("")
+        elif tag in ("h1", "h2", "h3", "h4", "p", "li") and not self.in_cell:
+            self.lines.append("".join(self.buf).strip())
+            if tag != "li":
+                self.lines.append("")
+            self.buf = []
+        elif tag == "ul":
+            self.lines.append("")
+
+    def handle_data(self, data):
+        self.buf.append(data)
+
+
+def to_text(page):
+    body = page.split("<body>", 1)[-1]
+    r = _TextRenderer()
+    r.feed(body)
+    out = []
+    for line in r.lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
+def print_pdfs(out, names):
+    """Prints each HTML page to PDF with headless Chromium, so that training
+    sees the lines, positions and page furniture of a PDF rendering too."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        raise SystemExit("gen_synthetic: --pdf needs chromium (apt install chromium fonts-noto-cjk)")
+    with tempfile.TemporaryDirectory() as profile:
+        for name in names:
+            src = os.path.abspath(os.path.join(out, "docs", name + ".html"))
+            dst = os.path.abspath(os.path.join(out, "docs", name + ".pdf"))
+            subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                            f"--print-to-pdf={dst}", "file://" + src],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def phrases(rng, n, pool):
@@ -220,6 +321,27 @@ def measure_table(d):
         d.item(title, marker=marker)
     d.body.append(f"<table border=\"1\"><tr><th>{html.escape(main_h)}</th><th>{html.escape(person_h)}</th></tr>"
                   + "".join(rows) + "</table>")
+
+
+def labelled_items(d, items=True):
+    """Items of a label line and an explanatory paragraph below it
+    (◆label / paragraph): the item's title is the label, its text the label
+    and the paragraph. With items=False, labelled paragraphs that describe
+    the present state (○総人口 / 〜しています。): no initiative."""
+    rng = d.rng
+    b = rng.choice(["◆", "●", "◎", "■", "○", "◇"])
+    for o in rng.sample(OBJECTS, rng.randint(2, 4)):
+        if items:
+            label = rng.choice(NOUN_ACTIONS).format(o=o)
+            body = "".join(rng.choice(SENTENCE_ACTIONS).format(o=x) for x in rng.sample(OBJECTS, rng.choice([1, 2])))
+        else:
+            label = o + rng.choice(["の動向", "の推移", "", "の状況"])
+            body = rng.choice(PROBLEMS).format(o=o) + rng.choice(
+                ["近年は横ばいで推移しています。", "今後も減少が続くと見込まれます。", "全国平均を下回っています。"])
+        d.para(b + label)
+        d.para(body)
+        if items:
+            d.item(label, text=label + " " + body, marker=b)
 
 
 def bullet_list(d, items=True):
@@ -325,9 +447,10 @@ def document(rng, n):
         else:
             if rng.random() < 0.5:
                 d.heading(3, rng.choice(["［現状と課題］", "＜現状と課題＞", "【課題】"]))
-                bullet_list(d, items=False)
+                rng.choice([lambda d: bullet_list(d, items=False),
+                            lambda d: labelled_items(d, items=False)])(d)
                 d.heading(3, rng.choice(["［主な取組］", "＜主な事業＞", "【具体的な取組】"]))
-            bullet_list(d)
+            rng.choice([bullet_list, labelled_items])(d)
         if rng.random() < 0.3:
             rng.choice([stats_table, glossary_table])(d)
     if rng.random() < 0.5:
@@ -341,6 +464,8 @@ def main():
     ap.add_argument("--out", default="training/synthetic")
     ap.add_argument("--docs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=20261207)
+    ap.add_argument("--pdf", action="store_true",
+                    help="also print each page to PDF with headless Chromium (not byte-reproducible)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     for sub in ("docs", "gold"):
@@ -348,8 +473,14 @@ def main():
         for f in os.listdir(os.path.join(args.out, sub)):
             if f.startswith("synthetic_"):
                 os.remove(os.path.join(args.out, sub, f))
-    for n in range(args.docs):
-        document(rng, n).write(args.out)
+    docs = [document(rng, n) for n in range(args.docs)]
+    for d in docs:
+        d.write(args.out)
+    if args.pdf:
+        print_pdfs(args.out, [d.name for d in docs])
+        # The gold lists the PDF renderings now that they exist.
+        for d in docs:
+            d.write(args.out)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ import score
 gold={d['name']:d for d in score.load_gold(sys.argv[3] if len(sys.argv)>3 else '/work/shared/corpus-dev/gold')}
 by_src,_,_=score.load_pred(sys.argv[1])
 src=sys.argv[2]; stem=src.split('.')[0]
-g=gold[stem]['initiatives']; p=by_src.get(src,[])
+g=gold[stem]['initiatives']
+p=[r for k,v in by_src.items() if k.split('/')[-1]==src for r in v]
 pairs=score.match_items(g,p)
 mg={i for i,_,_ in pairs}; mp={j for _,j,_ in pairs}
 print('== MISSED', src)

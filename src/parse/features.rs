@@ -170,6 +170,47 @@ fn ending(text: &str) -> &'static str {
     }
 }
 
+/// The kind of predicate a line ends with, finer than [`ending`] and beside
+/// it: a present state (〜しています), a past result (〜しました), a forecast
+/// (〜が見込まれます), an intention to go on (〜していきます, 〜に努めます),
+/// or a noun of action closing a noun-stopped sentence (〜を検討。). These
+/// are the grammar of Japanese administrative prose, not one report's words.
+fn predicate(text: &str) -> Option<&'static str> {
+    let t = text.trim_end_matches([' ', '　', ')', '）', '」', '』', '。']);
+    const ENDS: &[(&str, &str)] = &[
+        ("見込まれます", "forecast"),
+        ("予想されます", "forecast"),
+        ("想定されます", "forecast"),
+        ("と思われます", "forecast"),
+        ("見込まれる", "forecast"),
+        ("なります", "naru"),
+        ("となる", "naru"),
+        ("ていきます", "ikimasu"),
+        ("てまいります", "ikimasu"),
+        ("ていく", "ikimasu"),
+        ("に努めます", "ikimasu"),
+        ("ています", "teiru"),
+        ("ている", "teiru"),
+        ("ました", "past"),
+        ("でした", "past"),
+        ("検討", "actnoun"),
+        ("提供", "actnoun"),
+        ("運営", "actnoun"),
+        ("構築", "actnoun"),
+        ("創出", "actnoun"),
+        ("確保", "actnoun"),
+        ("育成", "actnoun"),
+        ("拡大", "actnoun"),
+        ("充実", "actnoun"),
+        ("向上", "actnoun"),
+        ("加速", "actnoun"),
+        ("活用", "actnoun"),
+        ("サポート", "actnoun"),
+        ("導入", "actnoun"),
+    ];
+    ENDS.iter().find(|(e, _)| t.ends_with(e)).map(|(_, c)| *c)
+}
+
 /// Endings that state an action (〜の推進, 〜を支援, 〜を図る, 〜事業).
 fn is_action_ending(e: &str) -> bool {
     matches!(
@@ -429,6 +470,9 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
     let n = title.chars().count();
     out.push(format!("len={}", len_bucket(n)));
     out.push(format!("end={}", ending(title)));
+    if let Some(p) = predicate(title) {
+        out.push(format!("pred={p}"));
+    }
     if title.trim_end_matches('。').contains('。') {
         out.push("sents".into());
     }
