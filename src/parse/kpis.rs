@@ -592,7 +592,7 @@ static HEAD_YEAR: LazyLock<Regex> =
 
 /// A span of years (`R2~R6`): a period total, read as its end year.
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?P<a>{YEAR_RE}) ?[~\-] ?(?P<b>{YEAR_RE})")).expect("span regex")
+    Regex::new(&format!(r"(?P<a>{YEAR_RE}) ?[~\-〜～－] ?(?P<b>{YEAR_RE})")).expect("span regex")
 });
 
 /// A year a value cell is dated with: alone in brackets (`120人(H30)`) or
@@ -924,6 +924,11 @@ fn head_cells(texts: &RowTexts, from: u32) -> Option<Vec<(u32, u32, HeadCell)>> 
 /// `2014年度`, or `実績値` spanning `H30 R1 R2`).
 fn role_header(rows: &[RowTexts]) -> Option<RoleHeader> {
     let top = rows.first()?;
+    // Every row is asked: most have no role word in it or the next row.
+    let has_role = |r: &RowTexts| r.iter().any(|(_, _, s)| ROLE_WORD.is_match(s));
+    if !has_role(top) && !rows.get(1).is_some_and(has_role) {
+        return None;
+    }
     let mut cols = Vec::new();
     let mut labels = Vec::new();
     for (col, span, s) in top {
@@ -1052,7 +1057,9 @@ fn read_role_table(t: &Table, source: &str, page: Option<u32>, out: &mut Vec<Kpi
                 .cols
                 .iter()
                 .find(|c| *col >= c.col && *col < c.col + c.span)
-                && let Some(v) = value_cell(s)
+                // A sentence in a value column (`R5年度までに300件を目指す`) is
+                // prose, not a value: only short cells are read loosely.
+                && let Some(v) = value_cell(s).filter(|v| v.clean || s.chars().count() <= 20)
             {
                 row.add(rc, v);
             }
@@ -1085,6 +1092,9 @@ struct RoleLineReader {
 /// year token after a role word without a year is that word's year
 /// (`現状値 H30年度`).
 fn role_header_line(line: &str) -> Option<Vec<RoleCol>> {
+    if !ROLE_WORD.is_match(line) {
+        return None;
+    }
     let tokens: Vec<&str> = line.split(' ').collect();
     let first = tokens
         .iter()
@@ -1411,6 +1421,10 @@ mod tests {
             Some((500.0, u("人"), Some(2024), vec!["R2~R6累計 500人".into()]))
         );
         assert_eq!(
+            v("R2〜R6 累計500人"),
+            Some((500.0, u("人"), Some(2024), vec!["R2〜R6 累計500人".into()]))
+        );
+        assert_eq!(
             v("40(全国平均45)"),
             Some((40.0, None, None, vec!["全国平均45".into()]))
         );
@@ -1431,6 +1445,12 @@ mod tests {
             &["観光入込客数", "35.5%", "―"],
             &["新規就農者数", "－", "5年間で6人"],
             &["空き家活用件数", "-", ""],
+            // Prose in the value columns is no value.
+            &[
+                "相談体制",
+                "相談は年に数回程度",
+                "R5年度までに300件を目指して体制を強化する",
+            ],
         ]);
         assert_eq!(
             read(&doc),
