@@ -1,7 +1,9 @@
 //! KPI tables of the role shape (現状値 / 基準値 / 実績値 / 目標値 columns)
-//! read through the whole pipeline from the HTML and text fixtures in
-//! `tests/fixtures/kpis/`: the exact records, and none from tables of
-//! statistics.
+//! read through the whole pipeline from the HTML, text and spreadsheet
+//! fixtures in `tests/fixtures/kpis/`: the exact records, and none from
+//! tables of statistics. (`current_target.xlsx` is a minimal workbook of
+//! inline strings and numbers, written with Python's zipfile: the first
+//! table of `current_target.html`, one row short, one value a number.)
 
 use std::path::Path;
 
@@ -59,6 +61,19 @@ fn current_and_target_columns_in_html() {
 #[test]
 fn current_and_target_columns_in_a_text_rendering() {
     assert_eq!(shown("current_target.txt"), CURRENT_TARGET);
+}
+
+#[test]
+fn current_and_target_columns_in_a_spreadsheet() {
+    assert_eq!(
+        shown("current_target.xlsx"),
+        [
+            "移住相談件数|-|件|2014:120||2019:300|",
+            "新規就農者数|-|人|||2019:6|5年間で6人",
+            // Numeric cells carry no unit.
+            "観光入込客数|-|-|2014:35.5||2019:40|",
+        ]
+    );
 }
 
 #[test]

@@ -23,8 +23,9 @@
 //! 目標値, 目標, 基準, 実績, 見込), a year and a unit, in any order, bracketed
 //! or not: `重要業績評価指標(KPI) | 現状値(2014年度) | 目標値(2019年度)`,
 //! `基準値(H30実績) | 実績値(R1) | ... | 目標値(R5)`, `目標値(人)`; bare years
-//! (`R1`) are value columns. The years (or units) may sit in a second header
-//! row, and a spanning `実績値` is split by the years under it. 目標 is the
+//! (`R1`) are value columns. A second header row may add what the first
+//! leaves out (the years under `現状値`, the roles under a row of years,
+//! units), and a spanning `実績値` is split by the years under it. 目標 is the
 //! target (the last one, when there are several), 基準 the baseline (with
 //! 実績 too), 現状 the baseline unless a 基準 column exists, the rest
 //! values. A header needs a target, baseline or current column, another
@@ -32,11 +33,14 @@
 //! statistics by year gives nothing. Each body row is one indicator: its
 //! name from the 指標/KPI column (else the first label column), a region only
 //! from a region column (地域, 地区 ...), the unit from a 単位 column, else
-//! the cell (`120人`), else the header. A dash or an empty cell is no value.
-//! A period total (`5年間で6人`, `累計100件`, `R2~R6累計 500人`) is the value
-//! of its column, dated by the span's end year when one is printed, and its
-//! wording goes to `notes`. In lines, a header line is followed by one line
-//! per indicator, its values in printed order (a dash holds a place).
+//! the cell (`120人`), else the header. A dash, an empty cell or a sentence
+//! is no value; a value with no year (in neither header nor cell) is left
+//! out. A period total (`5年間で6人`, `累計100件`, `R2~R6累計 500人`) is the
+//! value of its column, dated by the span's end year when one is printed,
+//! and its wording goes to `notes`. In lines, a header line (its years may
+//! follow on the next line) is followed by one line per indicator, its
+//! values in printed order (a dash holds a place); a PDF rendering that
+//! breaks the cells apart is not read.
 
 use std::sync::LazyLock;
 
@@ -909,7 +913,7 @@ fn row_texts(row: &crate::model::Row) -> RowTexts {
 
 /// The header cells of a row, or None when some non-empty cell at or right
 /// of `from` is not one.
-fn head_cells(texts: &RowTexts, from: u32) -> Option<Vec<(u32, u32, HeadCell)>> {
+fn head_cells(texts: &RowTexts, from: u32) -> Option<HeadCells> {
     let mut out = Vec::new();
     for (col, span, s) in texts {
         if s.is_empty() || *col < from {
@@ -918,6 +922,43 @@ fn head_cells(texts: &RowTexts, from: u32) -> Option<Vec<(u32, u32, HeadCell)>> 
         out.push((*col, *span, head_cell(s)?));
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Header cells as (column, span, cell).
+type HeadCells = Vec<(u32, u32, HeadCell)>;
+
+/// The first header row's value columns with the second row's cells under
+/// them; None where a cell under a one-column cell repeats a part of it
+/// (a year under a dated column, a role under a role).
+fn merge_header(top: &HeadCells, sub: &HeadCells) -> Option<HeadCells> {
+    let mut merged = Vec::new();
+    for (col, span, h) in top {
+        let under: Vec<_> = sub
+            .iter()
+            .filter(|(c, _, _)| *c >= *col && *c < col + span)
+            .collect();
+        if under.is_empty() {
+            merged.push((*col, *span, h.clone()));
+        }
+        for (c, s, u) in under {
+            let clash = (u.fy.is_some() && h.fy.is_some())
+                || (u.word.is_some() && h.word.is_some())
+                || (u.unit.is_some() && h.unit.is_some());
+            if *span == 1 && clash {
+                return None;
+            }
+            merged.push((
+                *c,
+                *s,
+                HeadCell {
+                    word: u.word.or(h.word),
+                    fy: u.fy.or(h.fy),
+                    unit: u.unit.clone().or_else(|| h.unit.clone()),
+                },
+            ));
+        }
+    }
+    Some(merged)
 }
 
 /// Reads a role header at `rows[0]`, over one row or two (`現状値` above
@@ -943,36 +984,15 @@ fn role_header(rows: &[RowTexts]) -> Option<RoleHeader> {
     }
     let first = cols.first()?.0;
     let mut used = 1;
-    // A second header row under the value columns fills in their years or
-    // splits a spanning cell; only asked for when the first row leaves room,
-    // so that a body row of bare numbers (2020) is not taken for years.
-    let open = cols.iter().any(|(_, span, h)| *span > 1 || h.fy.is_none());
-    if let Some(sub) = rows
+    // A second header row under the value columns fills in what the first
+    // leaves out (years under 現状値, roles under years, units) or splits a
+    // spanning cell (実績値 over H30 R1 R2). It may not contradict the first:
+    // a body row of bare numbers (2020) under dated columns is no header.
+    if let Some(merged) = rows
         .get(1)
-        .filter(|_| open)
         .and_then(|r| head_cells(r, first))
+        .and_then(|sub| merge_header(&cols, &sub))
     {
-        let mut merged = Vec::new();
-        for (col, span, h) in &cols {
-            let under: Vec<_> = sub
-                .iter()
-                .filter(|(c, _, _)| *c >= *col && *c < col + span)
-                .collect();
-            if under.is_empty() {
-                merged.push((*col, *span, h.clone()));
-            }
-            for (c, s, u) in under {
-                merged.push((
-                    *c,
-                    *s,
-                    HeadCell {
-                        word: u.word.or(h.word),
-                        fy: u.fy.or(h.fy),
-                        unit: u.unit.clone().or_else(|| h.unit.clone()),
-                    },
-                ));
-            }
-        }
         cols = merged;
         used = 2;
     }
@@ -1497,6 +1517,33 @@ mod tests {
                 "企業誘致数|-|社||2018:2|2024:5|",
             ]
         );
+    }
+
+    #[test]
+    fn years_above_roles_and_a_row_of_units() {
+        let doc = table(&[
+            &[(0, 1, "指標"), (1, 1, "2018年度"), (2, 1, "2024年度")],
+            &[(1, 1, "(現状)"), (2, 1, "(目標)")],
+            &[(0, 1, "移住相談件数"), (1, 1, "120"), (2, 1, "300")],
+        ]);
+        assert_eq!(read(&doc), ["移住相談件数|-|-|2018:120||2024:300|"]);
+        let doc = table(&[
+            &[(0, 1, "指標"), (1, 1, "現状値(H30)"), (2, 1, "目標値(R6)")],
+            &[(1, 1, "(人)"), (2, 1, "(人)")],
+            &[(0, 1, "新規就農者数"), (1, 1, "2"), (2, 1, "5")],
+        ]);
+        assert_eq!(read(&doc), ["新規就農者数|-|人|2018:2||2024:5|"]);
+    }
+
+    #[test]
+    fn a_body_row_of_bare_numbers_is_no_second_header() {
+        let doc = grid(&[
+            &["指標", "現状値(H30)", "目標値(R6)"],
+            &["", "2010", "2020"],
+            &["観光入込客数", "1980", "2100"],
+        ]);
+        // The nameless row is read (it has no name) as nothing; the years stay.
+        assert_eq!(read(&doc), ["観光入込客数|-|-|2018:1980||2024:2100|"]);
     }
 
     #[test]
