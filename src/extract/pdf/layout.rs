@@ -338,16 +338,14 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir, doubled: &[usize]) -> 
     let mut b = [first.x0, first.y0, first.x1, first.y1];
     let mut sizes: Vec<f32> = Vec::with_capacity(piece.len());
     let mut prev: Option<&Glyph> = None;
-    // Visible glyphs, and how many of them are bold.
-    let (mut visible, mut bold) = (0usize, 0usize);
+    let is_bold =
+        |i: usize| glyphs[i].bold || (!doubled.is_empty() && doubled.binary_search(&i).is_ok());
+    // Whether any glyph is bold: most lines have none, and then their
+    // glyphs' text need not be looked at again.
+    let mut any_bold = false;
     for &i in piece {
         let g = &glyphs[i];
-        if !g.text.chars().all(|c| c.is_whitespace() || c == '\0') {
-            visible += 1;
-            if g.bold || (!doubled.is_empty() && doubled.binary_search(&i).is_ok()) {
-                bold += 1;
-            }
-        }
+        any_bold |= g.bold;
         if let Some(p) = prev {
             let gap = g.x0 - p.x1;
             let em = g.size.max(p.size).max(1.0);
@@ -386,6 +384,21 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir, doubled: &[usize]) -> 
     sizes.sort_by(f32::total_cmp);
     let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let chars = text.chars().count();
+    let bold = (any_bold || !doubled.is_empty()) && {
+        // Visible glyphs, and how many of them are bold.
+        let (mut visible, mut bold) = (0usize, 0usize);
+        for &i in piece {
+            if !glyphs[i]
+                .text
+                .chars()
+                .all(|c| c.is_whitespace() || c == '\0')
+            {
+                visible += 1;
+                bold += usize::from(is_bold(i));
+            }
+        }
+        bold > 0 && bold as f32 >= BOLD_SHARE * visible as f32
+    };
     let gaps: f32 = piece
         .windows(2)
         .map(|w| (glyphs[w[1]].x0 - glyphs[w[0]].x1) / glyphs[w[1]].size.max(1.0))
@@ -403,7 +416,7 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir, doubled: &[usize]) -> 
         chars,
         glyphs: piece.to_vec(),
         mean_gap,
-        bold: bold > 0 && bold as f32 >= BOLD_SHARE * visible as f32,
+        bold,
     })
 }
 
