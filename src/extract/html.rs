@@ -505,7 +505,11 @@ impl Inline {
 /// leaves the weight as it is (`None`). An inline `font-weight` wins over
 /// the tag. Headings are not bold by their tag: browsers only draw them so.
 fn weight(el: &scraper::node::Element) -> Option<bool> {
-    if let Some(style) = el.attr("style") {
+    // By scanning the (few) attributes: `attr` interns the name it is given.
+    if let Some(style) = el
+        .attrs()
+        .find_map(|(k, v)| k.eq_ignore_ascii_case("style").then_some(v))
+    {
         // The last declaration wins, as in CSS.
         let mut w = None;
         for decl in style.split(';') {
