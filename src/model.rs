@@ -72,7 +72,12 @@ pub struct Provenance {
     pub element: Option<u32>,
     /// Font size in points of the block's text, where the source gives one (PDF).
     pub size: Option<f32>,
-    /// The block's text is set in bold (a bold PDF font, HTML `<b>`/`<strong>`).
+    /// The block's text is set in bold. PDF: at least 80% of a line's
+    /// visible glyphs are bold (a bold font by name or descriptor, text
+    /// filled and stroked, or a glyph drawn twice a hair apart). HTML: all
+    /// its visible text is inside `<b>`, `<strong>` or an inline
+    /// `font-weight` of bold or 600 and more (a heading is not bold by its
+    /// tag alone). On a table cell: all the cell's text blocks are bold.
     pub bold: bool,
 }
 

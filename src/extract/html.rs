@@ -85,6 +85,7 @@ fn walk(mut doc: Document, html: &Html, limits: &Limits) -> Document {
         element_index: 0,
         depth_exceeded: false,
         in_cover: false,
+        bold: false,
     };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
@@ -444,9 +445,109 @@ struct Walker<'l> {
     depth_exceeded: bool,
     /// Inside a cover page (`class="cover"`): its title is no section heading.
     in_cover: bool,
+    /// Text here is set in bold (inside `<b>`, `<strong>`, `font-weight: bold`).
+    bold: bool,
+}
+
+/// Text gathered for one block, and whether its visible characters are in bold.
+#[derive(Default)]
+struct Inline {
+    text: String,
+    /// Some non-white-space text is in bold.
+    some_bold: bool,
+    /// Some non-white-space text is not.
+    some_plain: bool,
+}
+
+impl Inline {
+    /// Appends text, set in bold or not.
+    fn push(&mut self, t: &str, bold: bool) {
+        self.text.push_str(t);
+        // Only the first visible character of each kind needs looking for.
+        let seen = if bold {
+            &mut self.some_bold
+        } else {
+            &mut self.some_plain
+        };
+        if !*seen && t.chars().any(|c| !c.is_whitespace()) {
+            *seen = true;
+        }
+    }
+
+    /// Appends a line break (no text of its own).
+    fn newline(&mut self) {
+        self.text.push('\n');
+    }
+
+    /// Appends another run of gathered text.
+    fn append(&mut self, o: &Inline) {
+        self.text.push_str(&o.text);
+        self.some_bold |= o.some_bold;
+        self.some_plain |= o.some_plain;
+    }
+
+    /// True when there is visible text and all of it is bold.
+    fn is_bold(&self) -> bool {
+        self.some_bold && !self.some_plain
+    }
+
+    /// The text and whether it is all bold; leaves `self` empty.
+    fn take(&mut self) -> (String, bool) {
+        let bold = self.is_bold();
+        self.some_bold = false;
+        self.some_plain = false;
+        (std::mem::take(&mut self.text), bold)
+    }
+}
+
+/// Whether an element sets its text in bold (`Some(true)`), in a regular
+/// weight (`Some(false)`: `font-weight: normal` inside a bold element), or
+/// leaves the weight as it is (`None`). An inline `font-weight` wins over
+/// the tag. Headings are not bold by their tag: browsers only draw them so.
+fn weight(el: &scraper::node::Element) -> Option<bool> {
+    // By scanning the (few) attributes: `attr` interns the name it is given.
+    if let Some(style) = el
+        .attrs()
+        .find_map(|(k, v)| k.eq_ignore_ascii_case("style").then_some(v))
+    {
+        // The last declaration wins, as in CSS.
+        let mut w = None;
+        for decl in style.split(';') {
+            let Some((prop, value)) = decl.split_once(':') else {
+                continue;
+            };
+            if !prop.trim().eq_ignore_ascii_case("font-weight") {
+                continue;
+            }
+            let v = value.split_whitespace().next().unwrap_or("");
+            w = if v.eq_ignore_ascii_case("bold") || v.eq_ignore_ascii_case("bolder") {
+                Some(true)
+            } else if v.eq_ignore_ascii_case("normal") || v.eq_ignore_ascii_case("lighter") {
+                Some(false)
+            } else {
+                v.parse::<f32>().ok().map(|n| n >= 600.0).or(w)
+            };
+        }
+        if w.is_some() {
+            return w;
+        }
+    }
+    matches!(el.name(), "b" | "strong").then_some(true)
 }
 
 impl Walker<'_> {
+    /// Takes up the weight an element sets (see [`weight`]); returns the
+    /// weight before it, for the caller to restore on leaving the element.
+    fn enter(&mut self, node: NodeRef<'_, Node>) -> bool {
+        let was = self.bold;
+        if let Node::Element(el) = node.value()
+            && let Some(b) = weight(el)
+        {
+            self.bold = b;
+        }
+        was
+    }
+
     /// Walks a flow container: block children become blocks, runs of inline
     /// content become paragraphs.
     fn flow(&mut self, node: NodeRef<'_, Node>, out: &mut Vec<Block>, depth: u32) {
@@ -454,12 +555,13 @@ impl Walker<'_> {
             self.depth_exceeded = true;
             return;
         }
-        let mut inline = String::new();
+        let was_bold = self.enter(node);
+        let mut inline = Inline::default();
         let mut inline_el: Option<u32> = None;
         for child in node.children() {
             match child.value() {
                 Node::Text(t) => {
-                    inline.push_str(t);
+                    inline.push(t, self.bold);
                     inline_el.get_or_insert(self.element_index);
                 }
                 Node::Element(el) => {
@@ -469,7 +571,7 @@ impl Walker<'_> {
                     }
                     let name = el.name();
                     if name == "br" {
-                        inline.push('\n');
+                        inline.newline();
                         continue;
                     }
                     if is_block(name) {
@@ -485,23 +587,25 @@ impl Walker<'_> {
             }
         }
         flush_paragraph(&mut inline, inline_el, out);
+        self.bold = was_bold;
     }
 
     /// Appends the text of an inline element (and anything inside it).
-    fn inline_text(&mut self, node: NodeRef<'_, Node>, acc: &mut String, depth: u32) {
+    fn inline_text(&mut self, node: NodeRef<'_, Node>, acc: &mut Inline, depth: u32) {
         if depth > self.limits.max_depth {
             self.depth_exceeded = true;
             return;
         }
+        let was_bold = self.enter(node);
         for child in node.children() {
             match child.value() {
-                Node::Text(t) => acc.push_str(t),
+                Node::Text(t) => acc.push(t, self.bold),
                 Node::Element(el) => {
                     if is_skipped(el) {
                         continue;
                     }
                     if el.name() == "br" {
-                        acc.push('\n');
+                        acc.newline();
                     } else {
                         self.inline_text(child, acc, depth + 1);
                     }
@@ -509,6 +613,7 @@ impl Walker<'_> {
                 _ => {}
             }
         }
+        self.bold = was_bold;
     }
 
     fn block(&mut self, node: NodeRef<'_, Node>, name: &str, out: &mut Vec<Block>, depth: u32) {
@@ -516,8 +621,9 @@ impl Walker<'_> {
         let index = self.element_index;
         match name {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                let mut t = String::new();
+                let mut t = Inline::default();
                 self.inline_text(node, &mut t, depth);
+                let (t, bold) = t.take();
                 let text = clean(t);
                 if !text.is_empty() {
                     let level = name.as_bytes()[1] - b'0';
@@ -526,10 +632,9 @@ impl Walker<'_> {
                     } else {
                         BlockKind::Heading { level, text }
                     };
-                    out.push(Block {
-                        kind,
-                        prov: Provenance::element(index),
-                    });
+                    let mut prov = Provenance::element(index);
+                    prov.bold = bold;
+                    out.push(Block { kind, prov });
                 }
             }
             "ul" | "ol" | "menu" => self.list(node, name == "ol", 0, out, depth),
@@ -592,6 +697,7 @@ impl Walker<'_> {
             Node::Element(e) => e,
             _ => return,
         };
+        let was_bold = self.enter(node);
         let style = el
             .attr("style")
             .unwrap_or("")
@@ -602,11 +708,11 @@ impl Walker<'_> {
             .attr("start")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(1);
-        let mut stray = String::new();
+        let mut stray = Inline::default();
         for child in node.children() {
             if let Node::Text(t) = child.value() {
                 // Text directly inside a list (malformed, but pasted tables have it).
-                stray.push_str(t);
+                stray.push(t, self.bold);
                 continue;
             }
             let Node::Element(ce) = child.value() else {
@@ -646,6 +752,7 @@ impl Walker<'_> {
             }
         }
         flush_paragraph(&mut stray, Some(self.element_index), out);
+        self.bold = was_bold;
     }
 
     /// One `<li>`: its own text (nested lists and tables excluded) becomes a
@@ -660,7 +767,7 @@ impl Walker<'_> {
         depth: u32,
     ) {
         let index = self.element_index;
-        let mut own = String::new();
+        let mut own = Inline::default();
         let mut link_text = String::new();
         let mut after = Vec::new();
         self.li_content(
@@ -671,6 +778,7 @@ impl Walker<'_> {
             list_depth,
             depth,
         );
+        let (own, bold) = own.take();
         let text = clean(own);
         if !text.is_empty() {
             let link_only = !link_text.trim().is_empty()
@@ -684,10 +792,9 @@ impl Walker<'_> {
                     text,
                 }
             };
-            out.push(Block {
-                kind,
-                prov: Provenance::element(index),
-            });
+            let mut prov = Provenance::element(index);
+            prov.bold = bold;
+            out.push(Block { kind, prov });
         }
         out.extend(after);
     }
@@ -695,7 +802,7 @@ impl Walker<'_> {
     fn li_content(
         &mut self,
         node: NodeRef<'_, Node>,
-        own: &mut String,
+        own: &mut Inline,
         links: &mut String,
         after: &mut Vec<Block>,
         list_depth: u8,
@@ -705,9 +812,10 @@ impl Walker<'_> {
             self.depth_exceeded = true;
             return;
         }
+        let was_bold = self.enter(node);
         for child in node.children() {
             match child.value() {
-                Node::Text(t) => own.push_str(t),
+                Node::Text(t) => own.push(t, self.bold),
                 Node::Element(el) => {
                     if is_skipped(el) {
                         continue;
@@ -724,16 +832,19 @@ impl Walker<'_> {
                             );
                         }
                         "table" => self.block(child, "table", after, depth + 1),
-                        "br" => own.push('\n'),
+                        "br" => own.newline(),
                         "a" => {
-                            let mut t = String::new();
+                            let mut t = Inline::default();
                             self.inline_text(child, &mut t, depth + 1);
-                            own.push_str(&t);
-                            links.push_str(&t);
+                            own.append(&t);
+                            links.push_str(&t.text);
                         }
                         name => {
-                            if is_block(name) && !own.trim().is_empty() && !own.ends_with('\n') {
-                                own.push('\n');
+                            if is_block(name)
+                                && !own.text.trim().is_empty()
+                                && !own.text.ends_with('\n')
+                            {
+                                own.newline();
                             }
                             self.li_content(child, own, links, after, list_depth, depth + 1);
                         }
@@ -742,9 +853,11 @@ impl Walker<'_> {
                 _ => {}
             }
         }
+        self.bold = was_bold;
     }
 
     fn table(&mut self, node: NodeRef<'_, Node>, depth: u32) -> Table {
+        let was_bold = self.enter(node);
         let mut rows: Vec<(NodeRef<'_, Node>, bool)> = Vec::new();
         collect_rows(node, false, &mut rows, 0, self.limits.max_depth);
         let mut table = Table::default();
@@ -769,7 +882,9 @@ impl Walker<'_> {
                 let col_span = span(ce.attr("colspan"), 1000);
                 let row_span = span(ce.attr("rowspan"), 65534);
                 let mut blocks = Vec::new();
+                let row_bold = self.enter(tr);
                 self.flow(cell_node, &mut blocks, depth + 1);
+                self.bold = row_bold;
                 let end = col + col_span as usize;
                 if covered.len() < end {
                     covered.resize(end, 0);
@@ -777,13 +892,19 @@ impl Walker<'_> {
                 for c in covered.iter_mut().take(end).skip(col) {
                     *c = row_span;
                 }
+                // A cell is bold when all its text blocks are.
+                let mut prov = Provenance::element(index);
+                prov.bold = blocks.iter().any(|b| b.kind.text().is_some())
+                    && blocks
+                        .iter()
+                        .all(|b| b.prov.bold || b.kind.text().is_none());
                 row.cells.push(Cell {
                     header: in_head || ce.name() == "th",
                     col: col as u32,
                     col_span,
                     row_span,
                     blocks,
-                    prov: Provenance::element(index),
+                    prov,
                 });
                 col = end;
             }
@@ -792,6 +913,7 @@ impl Walker<'_> {
             }
             table.rows.push(row);
         }
+        self.bold = was_bold;
         table
     }
 }
@@ -826,12 +948,15 @@ fn collect_rows<'a>(
     }
 }
 
-fn flush_paragraph(inline: &mut String, element: Option<u32>, out: &mut Vec<Block>) {
-    let text = clean(std::mem::take(inline));
+fn flush_paragraph(inline: &mut Inline, element: Option<u32>, out: &mut Vec<Block>) {
+    let (text, bold) = inline.take();
+    let text = clean(text);
     if !text.is_empty() {
+        let mut prov = Provenance::element(element.unwrap_or(0));
+        prov.bold = bold;
         out.push(Block {
             kind: BlockKind::Paragraph { text },
-            prov: Provenance::element(element.unwrap_or(0)),
+            prov,
         });
     }
 }
@@ -884,6 +1009,7 @@ pub fn fragment_blocks(fragment: &str, limits: &Limits) -> Vec<Block> {
         element_index: 0,
         depth_exceeded: false,
         in_cover: false,
+        bold: false,
     };
     let mut out = Vec::new();
     walker.flow(*html.root_element(), &mut out, 0);
@@ -1023,6 +1149,101 @@ mod tests {
             .into_iter()
             .map(|b| b.kind)
             .collect()
+    }
+
+    /// Each text block's text and whether it is bold (table cells' blocks included).
+    fn bold_blocks(html: &str) -> Vec<(String, bool)> {
+        fn walk(bs: &[Block], out: &mut Vec<(String, bool)>) {
+            for b in bs {
+                match &b.kind {
+                    BlockKind::Table(t) => {
+                        for c in t.rows.iter().flat_map(|r| &r.cells) {
+                            walk(&c.blocks, out);
+                        }
+                    }
+                    k => out.push((k.text().unwrap_or("").to_string(), b.prov.bold)),
+                }
+            }
+        }
+        let d = extract(html.as_bytes(), None, &Limits::default()).unwrap();
+        let mut out = Vec::new();
+        walk(&d.blocks, &mut out);
+        out
+    }
+
+    fn pairs(v: &[(&str, bool)]) -> Vec<(String, bool)> {
+        v.iter().map(|(t, b)| (t.to_string(), *b)).collect()
+    }
+
+    #[test]
+    fn bold_paragraphs_need_all_their_text_in_bold() {
+        let got = bold_blocks(
+            "<body><p><b>すべて太字</b></p>\
+             <p> <strong>前後の空白</strong>\t<br> </p>\
+             <p><b>一部</b>だけ太字</p>\
+             <p>普通の段落</p>\
+             <div><b>一行目</b><br><strong><a href=x>二行目</a></strong></div>\
+             <ul><li><b>太字の項目</b></li><li>普通の<b>項目</b></li></ul>\
+             <h2>見出し</h2><h3><strong>太字の見出し</strong></h3></body>",
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("すべて太字", true),
+                ("前後の空白", true),
+                ("一部だけ太字", false),
+                ("普通の段落", false),
+                ("一行目\n二行目", true),
+                ("太字の項目", true),
+                ("普通の項目", false),
+                // Browsers draw headings bold; only markup makes them bold here.
+                ("見出し", false),
+                ("太字の見出し", true),
+            ])
+        );
+    }
+
+    #[test]
+    fn bold_by_inline_font_weight() {
+        let got = bold_blocks(
+            "<body><p style=\"font-weight: bold\">a</p>\
+             <p><span style=\"color:red; FONT-WEIGHT:700 !important\">b</span></p>\
+             <p><span style=\"font-weight:bolder\">c</span></p>\
+             <div style=\"font-weight:600\"><p>d</p></div>\
+             <p><span style=\"font-weight:500\">e</span></p>\
+             <p><b>f <span style=\"font-weight: normal\">g</span></b></p>\
+             <p><b style=\"font-weight:normal\">h</b></p>\
+             <table><tr><td><b>i</b></td><th>j</th></tr>\
+             <tr style=\"font-weight:bold\"><td>k</td></tr></table></body>",
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("a", true),
+                ("b", true),
+                ("c", true),
+                ("d", true),
+                ("e", false),
+                ("f g", false),
+                ("h", false),
+                ("i", true),
+                // A header cell is a header, not bold.
+                ("j", false),
+                ("k", true),
+            ])
+        );
+        // A cell is bold when all its text is.
+        let d = extract(
+            "<table><tr><td><b>i</b></td><td>j</td></tr></table>".as_bytes(),
+            None,
+            &Limits::default(),
+        )
+        .unwrap();
+        let BlockKind::Table(t) = &d.blocks[0].kind else {
+            panic!("{:?}", d.blocks)
+        };
+        let cells: Vec<bool> = t.rows[0].cells.iter().map(|c| c.prov.bold).collect();
+        assert_eq!(cells, vec![true, false]);
     }
 
     #[test]

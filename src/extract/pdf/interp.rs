@@ -109,6 +109,9 @@ pub(crate) struct Glyph {
     pub y1: f32,
     /// Effective font size in points.
     pub size: f32,
+    /// Set in bold: a bold font, or text filled and stroked (render mode 2).
+    /// Fake bold (a glyph drawn twice) is found later, in layout.
+    pub bold: bool,
 }
 
 impl Glyph {
@@ -119,6 +122,14 @@ impl Glyph {
     pub(crate) fn page_box(&self) -> [f32; 4] {
         canon_box_to_page(self.dir, [self.x0, self.y0, self.x1, self.y1])
     }
+}
+
+/// True when text drawn in this state is bold: its font is a bold face, or
+/// it is filled and stroked (render mode 2, or 6 with clipping) with a line
+/// of some width, the way word processors embolden a regular font.
+fn is_bold(gs: &GState) -> bool {
+    gs.text.font.as_ref().is_some_and(|f| f.is_bold())
+        || (matches!(gs.text.render, 2 | 6) && gs.line_width > 0.0)
 }
 
 /// Maps a canonical-frame box back to a display box `[x0, y0, x1, y1]`.
@@ -202,6 +213,8 @@ struct TextState {
     scale: f32,
     leading: f32,
     rise: f32,
+    /// Text rendering mode (Tr): 0 fill, 1 stroke, 2 fill and stroke, …
+    render: u8,
 }
 
 impl Default for TextState {
@@ -214,6 +227,7 @@ impl Default for TextState {
             scale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            render: 0,
         }
     }
 }
@@ -485,6 +499,11 @@ impl<'a> Interp<'a> {
                         gs.text.rise = v;
                     }
                 }
+                "Tr" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.text.render = v.clamp(0.0, 7.0) as u8;
+                    }
+                }
                 "Td" => {
                     if let Some([tx, ty]) = nums::<2>(o) {
                         tlm = Matrix::translate(tx, ty).mul(&tlm);
@@ -709,6 +728,7 @@ impl<'a> Interp<'a> {
             x1: b[2],
             y1: b[3],
             size,
+            bold: is_bold(gs),
         });
     }
 
@@ -745,6 +765,7 @@ impl<'a> Interp<'a> {
         let em = font
             .type3_matrix()
             .map_or(1.0, |m| (m[3].abs() * 1000.0).clamp(0.01, 100.0));
+        let bold = is_bold(gs);
         for g in &buf {
             let trm = Matrix([ts.size * ts.scale, 0.0, 0.0, ts.size, 0.0, ts.rise])
                 .mul(tm)
@@ -766,7 +787,7 @@ impl<'a> Interp<'a> {
                 let adv_len = adv * vec_len(trm.apply_vec(0.0, 1.0));
                 let (x0, x1) = (cx, cx + adv_len.max(0.01));
                 let (y0, y1) = (cy - 0.5 * size, cy + 0.5 * size);
-                self.push_glyph(g, dir, [x0, y0, x1, y1], size, spans);
+                self.push_glyph(g, dir, [x0, y0, x1, y1], size, bold, spans);
                 let ty = -(adv * ts.size) - spacing;
                 *tm = Matrix::translate(0.0, ty).mul(tm);
             } else {
@@ -778,7 +799,7 @@ impl<'a> Interp<'a> {
                 let (cx, cy) = dir.to_canon(ox, oy);
                 let w = g.width * vec_len(adv_v);
                 let (y0, y1) = (cy - 0.2 * size, cy + 0.8 * size);
-                self.push_glyph(g, dir, [cx, y0, cx + w.max(0.0), y1], size, spans);
+                self.push_glyph(g, dir, [cx, y0, cx + w.max(0.0), y1], size, bold, spans);
                 let tx = (g.width * ts.size + spacing) * ts.scale;
                 *tm = Matrix::translate(tx, 0.0).mul(tm);
             }
@@ -795,6 +816,7 @@ impl<'a> Interp<'a> {
         dir: Dir,
         b: [f32; 4],
         size: f32,
+        bold: bool,
         spans: &mut [ActualSpan],
     ) {
         if !b.iter().all(|v| v.is_finite()) || !(size.is_finite()) {
@@ -833,6 +855,7 @@ impl<'a> Interp<'a> {
             y0: b[1],
             y1: b[3],
             size,
+            bold,
         });
     }
 
@@ -944,6 +967,7 @@ impl<'a> Interp<'a> {
             y0: cy - 0.45 * size,
             y1: cy + 0.55 * size,
             size,
+            bold: false,
         });
     }
 

@@ -17,7 +17,13 @@ pub(crate) struct TextLine {
     pub glyphs: Vec<usize>,
     /// Mean gap between its glyphs, in ems.
     pub mean_gap: f32,
+    /// Set in bold: at least 80% of its visible glyphs are (see [`BOLD_SHARE`]).
+    pub bold: bool,
 }
+
+/// Share of a line's visible glyphs that must be bold for the line to be:
+/// a bold line may hold a regular bullet, bracket or digit of another font.
+const BOLD_SHARE: f32 = 0.8;
 
 /// True for characters set full width in Japanese text, between which a
 /// space is never inserted.
@@ -113,7 +119,10 @@ pub(crate) fn build_lines_ruled(
                 .then(glyphs[a].x0.total_cmp(&glyphs[b].x0))
         });
         let rows = group_rows(glyphs, &ids);
+        // Glyphs of the row drawn again a hair apart (fake bold), sorted.
+        let mut doubled: Vec<usize> = Vec::new();
         for mut row in rows {
+            doubled.clear();
             // By centre: kerned glyphs (palt) overlap, and their left edges
             // can come in the wrong order.
             row.sort_by(|&a, &b| {
@@ -128,10 +137,13 @@ pub(crate) fn build_lines_ruled(
                     let pg = &glyphs[p];
                     // Fake bold: the same glyph drawn again a hair to the right.
                     let w = (pg.x1 - pg.x0).max(0.05 * pg.size);
-                    if pg.text == g.text
-                        && (g.x0 - pg.x0).abs() < 0.3 * w
-                        && (g.y0 - pg.y0).abs() < 0.3 * w
-                    {
+                    let (dx, dy) = ((g.x0 - pg.x0).abs(), (g.y0 - pg.y0).abs());
+                    if pg.text == g.text && dx < 0.3 * w && dy < 0.3 * w {
+                        // Drawn again on the very spot it is no bolder (a
+                        // repeated layer); offset, it reads as bold.
+                        if dx + dy > 0.01 * pg.size {
+                            doubled.push(p);
+                        }
                         continue;
                     }
                     let gap = g.x0 - pg.x1;
@@ -153,6 +165,8 @@ pub(crate) fn build_lines_ruled(
                 }
                 last = Some(i);
             }
+            doubled.sort_unstable();
+            doubled.dedup();
             for p in pieces {
                 // A tall glyph elsewhere on the row (a large heading
                 // character) can widen the row's band over two rows of small
@@ -162,7 +176,7 @@ pub(crate) fn build_lines_ruled(
                 by_cy.sort_by(|&a, &b| glyphs[b].cy().total_cmp(&glyphs[a].cy()));
                 let sub = group_rows(glyphs, &by_cy);
                 if sub.len() == 1 {
-                    if let Some(l) = make_line(glyphs, &p, dir) {
+                    if let Some(l) = make_line(glyphs, &p, dir, &doubled) {
                         out.push(l);
                     }
                     continue;
@@ -173,7 +187,7 @@ pub(crate) fn build_lines_ruled(
                         let (ga, gb) = (&glyphs[a], &glyphs[b]);
                         (ga.x0 + ga.x1).total_cmp(&(gb.x0 + gb.x1)).then(a.cmp(&b))
                     });
-                    if let Some(l) = make_line(glyphs, &r, dir) {
+                    if let Some(l) = make_line(glyphs, &r, dir, &doubled) {
                         out.push(l);
                     }
                 }
@@ -316,14 +330,22 @@ fn is_marker_piece(glyphs: &[Glyph], piece: &[usize]) -> bool {
     n <= 3
 }
 
-fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
+/// A line of the glyphs of a piece; `doubled` (sorted) lists those drawn
+/// twice as fake bold.
+fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir, doubled: &[usize]) -> Option<TextLine> {
     let first = glyphs.get(*piece.first()?)?;
     let mut text = String::new();
     let mut b = [first.x0, first.y0, first.x1, first.y1];
     let mut sizes: Vec<f32> = Vec::with_capacity(piece.len());
     let mut prev: Option<&Glyph> = None;
+    let is_bold =
+        |i: usize| glyphs[i].bold || (!doubled.is_empty() && doubled.binary_search(&i).is_ok());
+    // Whether any glyph is bold: most lines have none, and then their
+    // glyphs' text need not be looked at again.
+    let mut any_bold = false;
     for &i in piece {
         let g = &glyphs[i];
+        any_bold |= g.bold;
         if let Some(p) = prev {
             let gap = g.x0 - p.x1;
             let em = g.size.max(p.size).max(1.0);
@@ -362,6 +384,21 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
     sizes.sort_by(f32::total_cmp);
     let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let chars = text.chars().count();
+    let bold = (any_bold || !doubled.is_empty()) && {
+        // Visible glyphs, and how many of them are bold.
+        let (mut visible, mut bold) = (0usize, 0usize);
+        for &i in piece {
+            if !glyphs[i]
+                .text
+                .chars()
+                .all(|c| c.is_whitespace() || c == '\0')
+            {
+                visible += 1;
+                bold += usize::from(is_bold(i));
+            }
+        }
+        bold > 0 && bold as f32 >= BOLD_SHARE * visible as f32
+    };
     let gaps: f32 = piece
         .windows(2)
         .map(|w| (glyphs[w[1]].x0 - glyphs[w[0]].x1) / glyphs[w[1]].size.max(1.0))
@@ -379,6 +416,7 @@ fn make_line(glyphs: &[Glyph], piece: &[usize], dir: Dir) -> Option<TextLine> {
         chars,
         glyphs: piece.to_vec(),
         mean_gap,
+        bold,
     })
 }
 
@@ -829,11 +867,14 @@ pub(crate) fn fix_vertical_layout(
 fn turn_down(glyphs: &[Glyph], lines: &[TextLine]) -> Vec<Glyph> {
     lines
         .iter()
-        .flat_map(|l| l.glyphs.iter())
-        .filter_map(|&i| glyphs.get(i))
-        .map(|g| {
+        .flat_map(|l| l.glyphs.iter().map(move |&i| (i, l.bold)))
+        .filter_map(|(i, line_bold)| Some((glyphs.get(i)?, line_bold)))
+        .map(|(g, line_bold)| {
+            // A bold line's glyphs stay bold: its fake bold was found
+            // reading it, and its doubles are gone.
+            let bold = g.bold || line_bold;
             if g.dir == Dir::Down {
-                return g.clone();
+                return Glyph { bold, ..g.clone() };
             }
             let b = g.page_box();
             let (x0, y0) = Dir::Down.to_canon(b[0], b[3]);
@@ -846,6 +887,7 @@ fn turn_down(glyphs: &[Glyph], lines: &[TextLine]) -> Vec<Glyph> {
                 y0: y0.min(y1),
                 y1: y0.max(y1),
                 size: g.size,
+                bold,
             }
         })
         .collect()

@@ -677,11 +677,18 @@ fn make_table(
             .collect();
         let blocks: Vec<Block> = join_wrapped_dots(ordered)
             .into_iter()
-            .map(|l| Block {
-                kind: BlockKind::Line { text: l.text },
-                prov: Provenance::page(page, Some(bbox_of(l.bbox))),
+            .map(|l| {
+                let mut prov = Provenance::page(page, Some(bbox_of(l.bbox)));
+                prov.bold = l.bold;
+                Block {
+                    kind: BlockKind::Line { text: l.text },
+                    prov,
+                }
             })
             .collect();
+        // A cell is bold when all its lines are.
+        let mut prov = Provenance::page(page, Some(bbox_of(c.bbox)));
+        prov.bold = !blocks.is_empty() && blocks.iter().all(|b| b.prov.bold);
         let r = row_map[c.row];
         let col = col_map[c.col];
         let col_span = (c.col..c.col + c.col_span)
@@ -703,7 +710,7 @@ fn make_table(
             col_span: col_span as u32,
             row_span: row_span as u32,
             blocks,
-            prov: Provenance::page(page, Some(bbox_of(c.bbox))),
+            prov,
         });
     }
     for r in &mut rows {
@@ -793,6 +800,7 @@ fn join_wrapped_dots(lines: Vec<TextLine>) -> Vec<TextLine> {
                     prev.bbox[3].max(l.bbox[3]),
                 ];
                 prev.chars += l.chars;
+                prev.bold &= l.bold;
                 continue;
             }
         }
@@ -1101,6 +1109,7 @@ fn emit_page(p: PageItems, body: f32, levels: &[u32], out: &mut Vec<Block>) {
             Item::Line(l) => {
                 let mut prov = Provenance::page(p.page, Some(bbox_of(l.bbox)));
                 prov.size = Some(l.size);
+                prov.bold = l.bold;
                 let ratio = if body > 0.0 { l.size / body } else { 1.0 };
                 let kind = if ratio >= 1.2 && l.chars <= 40 {
                     // Levels by the rank of the heading sizes the document uses.

@@ -42,6 +42,9 @@ fn build(pages: Vec<PageSpec>) -> Vec<u8> {
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(font_dict());
+    let mut bold = font_dict();
+    bold.set("BaseFont", "Helvetica-Bold");
+    let bold_id = doc.add_object(bold);
     let mut kids = Vec::new();
     for p in pages {
         let mut xobjs = Dictionary::new();
@@ -49,8 +52,7 @@ fn build(pages: Vec<PageSpec>) -> Vec<u8> {
             let id = doc.add_object(s);
             xobjs.set(name, id);
         }
-        let resources =
-            dictionary! { "Font" => dictionary! { "F1" => font_id }, "XObject" => xobjs };
+        let resources = dictionary! { "Font" => dictionary! { "F1" => font_id, "F2" => bold_id }, "XObject" => xobjs };
         let content_id = doc.add_object(Stream::new(dictionary! {}, p.content));
         let page_id = doc.add_object(dictionary! {
             "Type" => "Page",
@@ -379,6 +381,7 @@ fn vglyph(text: &str, x: f32, y: f32) -> Glyph {
         y0: cy - 5.0,
         y1: cy + 5.0,
         size: 10.0,
+        bold: false,
     }
 }
 
@@ -428,6 +431,7 @@ fn across(t: &str, x0: f32, y0: f32, w: f32, size: f32) -> Glyph {
         y0,
         y1: y0 + size,
         size,
+        bold: false,
     }
 }
 
@@ -508,6 +512,7 @@ fn vertical_text_with_a_stray_upright_line_still_reads_right_to_left() {
         y0: 712.0,
         y1: 720.0,
         size: 8.0,
+        bold: false,
     });
     let idx: Vec<usize> = (0..glyphs.len()).collect();
     let ls = layout::build_lines(&glyphs, &idx, Split::AtGaps);
@@ -544,6 +549,7 @@ fn upright_glyphs_set_down_columns_read_as_columns() {
                 y0: y,
                 y1: y + 14.0,
                 size: 14.0,
+                bold: false,
             });
         }
     }
@@ -894,6 +900,58 @@ fn double_letters_stay_and_fake_bold_goes() {
     assert_eq!(line_texts(&glyphs)[0], "llAB");
 }
 
+#[test]
+fn bold_lines_by_font_render_mode_and_fake_bold() {
+    let c = "BT /F2 10 Tf 1 0 0 1 72 700 Tm (Bold font) Tj ET \
+             BT /F1 10 Tf 1 0 0 1 72 680 Tm (Regular) Tj ET \
+             0.4 w BT /F1 10 Tf 2 Tr 1 0 0 1 72 660 Tm (Filled and stroked) Tj 0 Tr ET \
+             BT /F1 10 Tf 1 0 0 1 72 640 Tm (Fake bold) Tj 1 0 0 1 72.3 640 Tm (Fake bold) Tj ET \
+             BT /F1 10 Tf 1 0 0 1 72 620 Tm (Same spot) Tj 1 0 0 1 72 620 Tm (Same spot) Tj ET \
+             BT /F1 10 Tf 1 0 0 1 72 600 Tm (Partly ) Tj /F2 10 Tf (bold) Tj ET \
+             BT /F2 10 Tf 1 0 0 1 72 580 Tm (Nearly all bold) Tj /F1 10 Tf (1) Tj ET";
+    let d = read(&build(vec![page(c)]));
+    let got: Vec<(String, bool)> = d
+        .blocks
+        .iter()
+        .map(|b| (b.kind.text().unwrap_or("").to_string(), b.prov.bold))
+        .collect();
+    let want = [
+        ("Bold font", true),
+        ("Regular", false),
+        ("Filled and stroked", true),
+        ("Fake bold", true),
+        ("Same spot", false),
+        ("Partly bold", false),
+        ("Nearly all bold1", true),
+    ];
+    let want: Vec<(String, bool)> = want.iter().map(|(t, b)| (t.to_string(), *b)).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn bold_table_cells() {
+    // A 2×2 ruled grid: the top row in the bold font, the bottom row regular.
+    let mut c = String::new();
+    for y in [700, 680, 660] {
+        c += &format!("72 {y} m 272 {y} l S ");
+    }
+    for x in [72, 172, 272] {
+        c += &format!("{x} 660 m {x} 700 l S ");
+    }
+    c += "BT /F2 10 Tf 1 0 0 1 80 686 Tm (Name) Tj 1 0 0 1 180 686 Tm (Value) Tj ET \
+          BT /F1 10 Tf 1 0 0 1 80 666 Tm (Sewerage) Tj 1 0 0 1 180 666 Tm (12) Tj ET";
+    let d = read(&build(vec![page(&c)]));
+    let t = tables(&d);
+    assert_eq!(t.len(), 1, "{:?}", d.blocks);
+    let bold: Vec<Vec<bool>> = t[0]
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.prov.bold).collect())
+        .collect();
+    assert_eq!(bold, vec![vec![true, true], vec![false, false]]);
+    assert!(t[0].rows[0].cells[0].blocks[0].prov.bold);
+}
+
 /// A filled circle of radius `r` centred at (x, y), as four Bézier curves.
 fn disc(x: f32, y: f32, r: f32) -> String {
     let k = 0.5523 * r;
@@ -1085,6 +1143,7 @@ fn a_dot_wrapped_to_the_next_line_is_no_bullet() {
         chars: t.chars().count(),
         glyphs: Vec::new(),
         mean_gap: 0.0,
+        bold: false,
     };
     let cell = vec![
         line("地域公共交通の維持", 700.0, 190.0),

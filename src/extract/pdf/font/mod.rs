@@ -135,6 +135,8 @@ pub struct Font {
     /// Glyph space → text space scale for widths (0.001, or the Type 3 FontMatrix).
     width_scale: f32,
     type3_matrix: Option<[f32; 6]>,
+    /// Bold by its name or font descriptor (see [`is_bold_font`]).
+    bold: bool,
 }
 
 fn deref<'a>(doc: &'a Document, mut o: &'a Object) -> Option<&'a Object> {
@@ -278,6 +280,7 @@ impl Font {
             std14: None,
             ascent: 0.88,
             descent: -0.12,
+            bold: is_bold_font(doc, font, &base_font),
         };
 
         // ToUnicode first; a broken one is dropped with a warning. A name
@@ -818,6 +821,61 @@ impl Font {
     pub fn has_to_unicode(&self) -> bool {
         self.to_unicode.is_some()
     }
+
+    /// True when the font is a bold face, by its /BaseFont name or its font
+    /// descriptor (see [`is_bold_font`]).
+    pub fn is_bold(&self) -> bool {
+        self.bold
+    }
+}
+
+/// FontDescriptor /Flags bit 19 (ForceBold), counting bits from 1.
+const FORCE_BOLD: u32 = 1 << 18;
+
+/// True for a bold font dictionary: its /BaseFont name (or, for a Type0
+/// font, its descendant's) names a bold weight (see [`is_bold_name`]), or
+/// its font descriptor (the descendant's for Type0) gives a /FontWeight of
+/// 600 or more or sets the ForceBold flag.
+fn is_bold_font(doc: &Document, font: &Dictionary, base_font: &str) -> bool {
+    if is_bold_name(base_font) {
+        return true;
+    }
+    let desc_bold = |d: &Dictionary| {
+        get_dict(doc, d, b"FontDescriptor").is_some_and(|fd| {
+            get_num(doc, fd, b"FontWeight").is_some_and(|w| w >= 600.0)
+                || get_num(doc, fd, b"Flags").is_some_and(|f| (f as u32) & FORCE_BOLD != 0)
+        })
+    };
+    if desc_bold(font) {
+        return true;
+    }
+    // Type0: the weight is the descendant CIDFont's.
+    get_array(doc, font, b"DescendantFonts")
+        .and_then(|a| a.first())
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+        .is_some_and(|cf| {
+            get_name(doc, cf, b"BaseFont").is_some_and(|n| is_bold_name(&font_name(n)))
+                || desc_bold(cf)
+        })
+}
+
+/// True when a font name names a bold weight: Bold (SemiBold, ExtraBold,
+/// `Calibri,Bold`), Heavy, Black, Demi, or a Japanese weight W6 to W9
+/// (HiraKakuPro-W6), case ignored. The subset tag (`ABCDEF+`) is no part of it.
+pub fn is_bold_name(name: &str) -> bool {
+    let n = name.split_once('+').map_or(name, |(_, b)| b).as_bytes();
+    let has = |word: &[u8]| n.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+    if has(b"bold") || has(b"heavy") || has(b"black") || has(b"demi") {
+        return true;
+    }
+    // W6–W9 as a token of its own: not preceded by a letter, not followed by a digit.
+    n.windows(2).enumerate().any(|(i, w)| {
+        w[0].eq_ignore_ascii_case(&b'w')
+            && (b'6'..=b'9').contains(&w[1])
+            && (i == 0 || !n[i - 1].is_ascii_alphabetic())
+            && !n.get(i + 2).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 /// Width table and fallback width of a standard 14 font name (subset tag

@@ -728,3 +728,88 @@ fn font_is_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Font>();
 }
+
+#[test]
+fn bold_by_font_name() {
+    for n in [
+        "Calibri,Bold",
+        "ABCDEF+Arial-BoldMT",
+        "Helvetica-BoldOblique",
+        "Meiryo-Bold",
+        "NotoSansCJKjp-Heavy",
+        "SourceHanSans-Black",
+        "MyriadPro-Semibold",
+        "ITCAvantGarde-Demi",
+        "HiraKakuPro-W6",
+        "ABCDEF+HiraginoSans-W8",
+        "W9",
+    ] {
+        assert!(is_bold_name(n), "{n}");
+    }
+    for n in [
+        "",
+        "Calibri",
+        "ABCDEF+Arial-ItalicMT",
+        "HiraMinPro-W3",
+        "MS-Gothic",
+        "ＭＳ 明朝",
+        // W6 inside a longer token is no weight.
+        "FontW60",
+        "NEWFONT+XW6x",
+        "Ryumin-Light",
+    ] {
+        assert!(!is_bold_name(n), "{n}");
+    }
+}
+
+#[test]
+fn bold_by_font_descriptor() {
+    let doc = Document::with_version("1.7");
+    let simple = |desc: Dictionary| {
+        dictionary! {
+            "Type" => "Font",
+            "Subtype" => "TrueType",
+            "BaseFont" => "ABCDEF+Regular",
+            "FontDescriptor" => desc,
+        }
+    };
+    // FontWeight 600 or more is bold; 400 is not.
+    let (f, _) = load(&doc, &simple(dictionary! { "FontWeight" => 700 }));
+    assert!(f.is_bold());
+    let (f, _) = load(&doc, &simple(dictionary! { "FontWeight" => 600.0 }));
+    assert!(f.is_bold());
+    let (f, _) = load(
+        &doc,
+        &simple(dictionary! { "FontWeight" => 400, "Flags" => 32 }),
+    );
+    assert!(!f.is_bold());
+    // ForceBold: flag bit 19.
+    let (f, _) = load(&doc, &simple(dictionary! { "Flags" => (1 << 18) | 32 }));
+    assert!(f.is_bold());
+    // By name alone, without a descriptor.
+    let mut d = simple(dictionary! {});
+    d.set("BaseFont", "Calibri,Bold");
+    let (f, _) = load(&doc, &d);
+    assert!(f.is_bold());
+    let (f, _) = load(&doc, &simple(dictionary! {}));
+    assert!(!f.is_bold());
+}
+
+#[test]
+fn bold_type0_by_its_descendant() {
+    let mut doc = Document::with_version("1.7");
+    // The descendant's font descriptor gives the weight.
+    let mut cf = japan1_cidfont("CIDFontType0");
+    cf.set("FontDescriptor", dictionary! { "FontWeight" => 800 });
+    let d = type0(&mut doc, Object::Name(b"Identity-H".to_vec()), cf, None);
+    let (f, _) = load(&doc, &d);
+    assert!(f.is_bold());
+    // Or its name does.
+    let mut cf = japan1_cidfont("CIDFontType0");
+    cf.set("BaseFont", "GothicBBB-Medium-W7");
+    let d = type0(&mut doc, Object::Name(b"Identity-H".to_vec()), cf, None);
+    assert!(load(&doc, &d).0.is_bold());
+    let cf = japan1_cidfont("CIDFontType0");
+    let d = type0(&mut doc, Object::Name(b"Identity-H".to_vec()), cf, None);
+    assert!(!load(&doc, &d).0.is_bold());
+}
