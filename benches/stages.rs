@@ -89,6 +89,24 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 
+    // The structure reader alone, step by step: units (with the column
+    // model's roles), their features, and the unit model's labels. Their
+    // sum against `parse/initiatives_and_fields` is the labeller's share.
+    let l = parse::labeller::current();
+    let mut g = c.benchmark_group("structure");
+    g.throughput(Throughput::Bytes(html.len() as u64));
+    g.bench_function("segment", |b| b.iter(|| l.segment(black_box(&doc.blocks))));
+    let seg = l.segment(&doc.blocks);
+    g.bench_function("features", |b| {
+        b.iter(|| parse::features::unit_features(black_box(&seg)))
+    });
+    let feats = parse::features::unit_features(&seg);
+    g.bench_function("label_units", |b| {
+        b.iter(|| l.label_units(black_box(feats.clone())))
+    });
+    g.bench_function("features_clone", |b| b.iter(|| black_box(feats.clone())));
+    g.finish();
+
     let parsed = parse::parse(&doc, "bench.html", "0123456789abcdef");
     let mut json = Vec::new();
     for r in &parsed.initiatives {
