@@ -12,7 +12,9 @@
 use super::markers;
 use super::table::{is_kpi_year_row, is_year_label, says_nothing};
 use super::units::{ColRole, Segmented, TableView, Unit, UnitKind, one_line};
+use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Word classes of the genre: the kinds of part a heading can announce, and
 /// the kinds of column a header can name. A heading of expected effects
@@ -85,12 +87,32 @@ const CLASSES: &[(&str, &[&str])] = &[
     ("note", &["備考", "注", "その他"]),
 ];
 
-/// The word classes `text` mentions.
-fn classes(text: &str) -> impl Iterator<Item = &'static str> + '_ {
+/// All the words of [`CLASSES`] in one automaton, and the class of each:
+/// every unit's text is asked, so one pass over it, not one per word.
+static CLASS_WORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (words, class): (Vec<&str>, Vec<usize>) = CLASSES
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (_, words))| words.iter().map(move |w| (*w, k)))
+        .unzip();
+    (
+        AhoCorasick::new(words).expect("class words automaton"),
+        class,
+    )
+});
+
+/// The word classes `text` mentions, in the order of [`CLASSES`].
+fn classes(text: &str) -> impl Iterator<Item = &'static str> {
+    let (ac, class) = &*CLASS_WORDS;
+    let mut found = [false; CLASSES.len()];
+    for m in ac.find_overlapping_iter(text) {
+        found[class[m.pattern().as_usize()]] = true;
+    }
     CLASSES
         .iter()
-        .filter(move |(_, words)| words.iter().any(|w| text.contains(w)))
-        .map(|(c, _)| *c)
+        .zip(found)
+        .filter(|(_, f)| *f)
+        .map(|((c, _), _)| *c)
 }
 
 fn len_bucket(n: usize) -> &'static str {
@@ -539,8 +561,10 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
     }
 
     let mut out = Vec::with_capacity(units.len());
-    // Heading candidates above, innermost last: (style level, text).
-    let mut stack: Vec<(u32, String)> = Vec::new();
+    // Heading candidates above, innermost last.
+    // (style level, the heading's word classes): the classes are found once
+    // per heading, not once per unit below it.
+    let mut stack: Vec<(u32, Vec<&'static str>)> = Vec::new();
     let mut since_heading = 0usize;
     let mut top_rank: Option<u8> = None;
     let mut prev_rank: Option<u8> = None;
@@ -564,16 +588,15 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         });
         // Heading context.
         if let Some(inner) = stack.last() {
-            let before = f.len();
-            f.extend(classes(&inner.1).map(|c| format!("hv={c}")));
-            if f.len() == before {
+            if inner.1.is_empty() {
                 f.push("hv=plain".into());
             }
+            f.extend(inner.1.iter().map(|c| format!("hv={c}")));
         } else {
             f.push("hv=none".into());
         }
         for (_, h) in &stack {
-            for c in classes(h) {
+            for c in h {
                 f.push(format!("hva={c}"));
             }
         }
@@ -720,7 +743,7 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
             while stack.last().is_some_and(|(l, _)| *l >= level) {
                 stack.pop();
             }
-            stack.push((level, t.to_string()));
+            stack.push((level, classes(t).collect()));
             since_heading = 0;
             top_rank = None;
             prev_rank = None;
