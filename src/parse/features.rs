@@ -195,7 +195,8 @@ fn ending(text: &str) -> &'static str {
 /// The kind of predicate a line ends with, finer than [`ending`] and beside
 /// it: a present state (〜しています), a past result (〜しました), a forecast
 /// (〜が見込まれます), an intention to go on (〜していきます, 〜に努めます),
-/// or a noun of action closing a noun-stopped sentence (〜を検討。). These
+/// or a noun of action closing a name or a noun-stopped sentence (〜の検討,
+/// 〜を検討。). These
 /// are the grammar of Japanese administrative prose, not one report's words.
 fn predicate(text: &str) -> Option<&'static str> {
     let t = text.trim_end_matches([' ', '　', ')', '）', '」', '』', '。']);
@@ -561,9 +562,8 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
     }
 
     let mut out = Vec::with_capacity(units.len());
-    // Heading candidates above, innermost last.
-    // (style level, the heading's word classes): the classes are found once
-    // per heading, not once per unit below it.
+    // Heading candidates above, innermost last: (style level, the heading's
+    // word classes), found once per heading, not once per unit below it.
     let mut stack: Vec<(u32, Vec<&'static str>)> = Vec::new();
     let mut since_heading = 0usize;
     let mut top_rank: Option<u8> = None;

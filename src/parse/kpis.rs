@@ -151,30 +151,17 @@ impl RowAcc {
         if n == 0 || v.is_empty() {
             return;
         }
-        if v.len() >= n {
-            self.values.extend(v.into_iter().take(n).enumerate());
-        } else {
-            let b = cols
-                .iter()
-                .position(|c| c.role == Role::Baseline)
-                .unwrap_or(0);
-            let t = cols
-                .iter()
-                .rposition(|c| c.role == Role::Target)
-                .unwrap_or(n - 1);
-            self.values.push((b, v[0]));
-            if v.len() >= 2 {
-                let middle: Vec<usize> = (0..n).filter(|&i| i != b && i != t).collect();
-                for (k, x) in v[1..v.len() - 1].iter().enumerate() {
-                    if let Some(&i) = middle.get(k) {
-                        self.values.push((i, *x));
-                    }
-                }
-                if let Some(last) = v.last() {
-                    self.values.push((t, *last));
-                }
-            }
-        }
+        let b = cols
+            .iter()
+            .position(|c| c.role == Role::Baseline)
+            .unwrap_or(0);
+        let t = cols
+            .iter()
+            .rposition(|c| c.role == Role::Target)
+            .unwrap_or(n - 1);
+        let slots = printed_order_slots(v.len(), n, b, t);
+        self.values
+            .extend(slots.into_iter().zip(v).filter_map(|(i, x)| Some((i?, x))));
         let p = std::mem::take(&mut self.ordered_progress);
         let b = cols
             .iter()
@@ -231,6 +218,24 @@ impl RowAcc {
             page: self.page,
         })
     }
+}
+
+/// The columns of `k` values printed in order under `n` columns, when empty
+/// cells left no trace: all in order when there are enough; else the first
+/// goes to column `first`, the last to column `last`, and those between fill
+/// the other columns from the left (None: no column left for it).
+fn printed_order_slots(k: usize, n: usize, first: usize, last: usize) -> Vec<Option<usize>> {
+    if k >= n {
+        return (0..k).map(|i| (i < n).then_some(i)).collect();
+    }
+    let middle: Vec<usize> = (0..n).filter(|&i| i != first && i != last).collect();
+    (0..k)
+        .map(|i| match i {
+            0 => Some(first),
+            _ if i + 1 == k => Some(last),
+            _ => middle.get(i - 1).copied(),
+        })
+        .collect()
 }
 
 fn strip_bullet(s: &str) -> Option<String> {
@@ -1244,33 +1249,17 @@ impl RoleLineReader {
             self.finish();
             return;
         };
-        let n = cols.len();
         // Fewer values than columns: the first is the first column's, the
         // last the last's, those between fill from the left.
-        let placed: Vec<(usize, CellValue)> = if values.len() >= n || values.len() < 2 {
-            values
-                .into_iter()
-                .take(n)
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (i, v)))
-                .collect()
-        } else {
-            let k = values.len();
-            values
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, v)| {
-                    let c = if i + 1 == k { n - 1 } else { i };
-                    v.map(|v| (c, v))
-                })
-                .collect()
-        };
+        let slots = printed_order_slots(values.len(), cols.len(), 0, cols.len().saturating_sub(1));
         let mut row = RoleRow {
             name,
             ..Default::default()
         };
-        for (i, v) in placed {
-            row.add(&cols[i], v);
+        for (i, v) in slots.into_iter().zip(values) {
+            if let (Some(i), Some(v)) = (i, v) {
+                row.add(&cols[i], v);
+            }
         }
         out.extend(row.into_record(source, page));
     }
