@@ -10,6 +10,10 @@ bodies repeated, in UTF-8, Shift_JIS and EUC-JP), then times, single-threaded:
 * pdfminer.six, extract_text();
 * torikumi's whole job: `torikumi ingest DIR --threads 1` (extract, parse,
   write JSON Lines);
+* with --baseline BIN, the same job by another torikumi binary (an older
+  release: `git worktree add /tmp/old REV && cargo build --profile dist`),
+  in the same runs, so that a slowdown is measured against the machine's
+  speed of the moment rather than against another day's figures;
 
 then torikumi with all cores, and torikumi's peak RSS for 100 and 1,000
 documents. Each figure is the median of --runs runs; runs of different tools
@@ -245,6 +249,8 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-pdfminer", action="store_true", help="skip pdfminer.six (the slowest)")
     ap.add_argument("--markdown", help="also write the table as markdown to this file")
+    ap.add_argument("--baseline", help="another torikumi binary (e.g. an older release) timed on the same "
+                                       "files in the same runs: column 'baseline', and tk/baseline")
     args = ap.parse_args()
 
     load0 = f"{os.getloadavg()[0]:.2f}"
@@ -257,9 +263,9 @@ def main():
     scratch = work / "out"
     tfile = work / "peer_seconds"
 
-    def torikumi(d, threads):
-        out = scratch / "tk"
-        return run_timed([tk, "ingest", str(d), "--threads", str(threads), "--out", str(out), "-q"])
+    def torikumi(d, threads, exe=tk):
+        out = scratch / ("tk" if exe == tk else "baseline")
+        return run_timed([exe, "ingest", str(d), "--threads", str(threads), "--out", str(out), "-q"])
 
     def pdftotext(d):
         out = scratch / "pdftotext"
@@ -275,6 +281,8 @@ def main():
              ("PyMuPDF", lambda d: peer("pymupdf", d))]
     if not args.no_pdfminer:
         tools.append(("pdfminer.six", lambda d: peer("pdfminer", d)))
+    if args.baseline:
+        tools.append(("baseline", lambda d: torikumi(d, 1, args.baseline)))
 
     # PDF, single-threaded, per group.
     rows = []
@@ -338,6 +346,11 @@ def main():
     same = all(outputs[t] == outputs["utf8"] for t in outputs)
     n_init = len(outputs["utf8"])
     lxml_s = statistics.median(peer("lxml", corpus / "html_utf8")[0] for _ in range(args.runs))
+    if args.baseline:
+        # Paired runs, the ratio of each pair, then the median.
+        pairs = [(torikumi(corpus / "html_utf8", 1)[0], torikumi(corpus / "html_utf8", 1, args.baseline)[0])
+                 for _ in range(args.runs)]
+        html_base = statistics.median(b / a for a, b in pairs)
 
     # ------------------------------------------------------------ report
     lines = []
@@ -370,7 +383,8 @@ def main():
         table.append(cells)
         lines += fmt_table(table)
         lines.append("")
-    lines.append("tk/peer: how many times faster torikumi's whole job is than the peer's text extraction")
+    lines.append("tk/peer: how many times faster torikumi's whole job is than the peer's text extraction"
+                 + (" (tk/baseline: than the baseline binary's whole job)" if args.baseline else ""))
     lines.append("")
     lines.append(f"PDF, all {all_pages} pages in one batch: 1 thread {all_pages / statistics.median(x[0] for x in one):.0f} pages/s, "
                  f"{args.threads} threads {all_pages / statistics.median(x[0] for x in many):.0f} pages/s, "
@@ -393,6 +407,9 @@ def main():
                  f"({n_init} each, compared without ids)")
     u8mb = html_rows[0][2]
     lines.append(f"lxml.html parse (reference, UTF-8 set, in-process): {u8mb / lxml_s:.1f} MB/s")
+    if args.baseline:
+        lines.append(f"HTML UTF-8 set against the baseline binary: tk/baseline {html_base:.2f}x "
+                     "(below 1: torikumi is slower)")
     text = "\n".join(lines)
     print(text)
     if args.markdown:

@@ -144,7 +144,13 @@ fn assemble_sharing(seg: &Segmented<'_>, labels: &[Label]) -> Vec<RawItem> {
                     ..Default::default()
                 };
                 if let Some(c) = u.cell {
-                    row_context(seg, &row_labels, u, c, &mut item);
+                    // The column header heads the cell, so it comes before
+                    // the headings printed inside the cell.
+                    let in_cell = headings
+                        .iter()
+                        .position(|h| h.scope.is_some_and(|s| s.1.is_some()))
+                        .unwrap_or(headings.len());
+                    row_context(seg, &row_labels, u, c, in_cell, &mut item);
                 }
                 open = Some(item);
             }
@@ -228,11 +234,14 @@ fn row_labels(seg: &Segmented<'_>) -> Vec<Vec<Vec<Option<String>>>> {
 }
 
 /// What a table unit's item takes from its row: labels, fields, codes.
+/// `in_cell` is where, in `item.section`, the headings printed inside the
+/// unit's cell begin: its column header goes there.
 fn row_context(
     seg: &Segmented<'_>,
     row_labels: &[Vec<Vec<Option<String>>>],
     u: &Unit<'_>,
     c: CellRef,
+    in_cell: usize,
     item: &mut RawItem,
 ) {
     let tv = &seg.tables[c.table];
@@ -242,7 +251,7 @@ fn row_context(
     if u.kind == UnitKind::CellLine && label_cols.is_empty() {
         // A cell of items under a column header: the header heads them.
         if let Some(h) = tv.header(c.col) {
-            item.section.push(h);
+            item.section.insert(in_cell.min(item.section.len()), h);
         }
     } else {
         item.section.extend(outer);
@@ -274,5 +283,43 @@ fn row_context(
         if !item.fields.iter().any(|(have, _)| *have == key) {
             item.fields.push((key, value));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cells_column_header_comes_before_the_headings_inside_the_cell() {
+        let html = "<html><body><h1>計画</h1><table border=1>\
+            <tr><th>これまでの取組</th><th>今後の取組</th></tr>\
+            <tr><td><p>■地域医療の充実</p><p>・医療人材の確保</p><p>・救急医療の推進</p></td>\
+            <td><p>■防災体制の強化</p><p>・防災訓練の実施</p><p>・避難所の整備</p></td></tr>\
+            </table></body></html>";
+        let doc = crate::pipeline::read_document(html.as_bytes(), None, &crate::Limits::default())
+            .expect("html");
+        let seg = super::super::labeller::current().segment(&doc.blocks);
+        // The labels given, not the model's: this is about assembling them.
+        let labels: Vec<Label> = seg
+            .units
+            .iter()
+            .map(|u| match u.text.chars().next() {
+                _ if &*u.text == "計画" => Label::Heading,
+                Some('■') => Label::Heading,
+                Some('・') => Label::Start,
+                _ => Label::Other,
+            })
+            .collect();
+        let items = assemble(&seg, &labels);
+        let find = |t: &str| items.iter().find(|i| i.title == t).expect(t);
+        assert_eq!(
+            find("医療人材の確保").section,
+            ["計画", "これまでの取組", "■地域医療の充実"]
+        );
+        assert_eq!(
+            find("避難所の整備").section,
+            ["計画", "今後の取組", "■防災体制の強化"]
+        );
     }
 }

@@ -744,7 +744,9 @@ fn finish_para(
     let chars = p.bold_chars + p.plain_chars;
     let marker =
         marker.filter(|_| level.is_some() || p.link_chars == 0 || p.link_chars * 10 < chars * 8);
-    let prov = Provenance::element(element);
+    let mut prov = Provenance::element(element);
+    // As the HTML reader says it: all the paragraph's text is bold.
+    prov.bold = bold;
     let kind = if let Some(level) = level {
         let text = match marker {
             Some((m, _)) if !m.is_empty() => format!("{m} {text}"),

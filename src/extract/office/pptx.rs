@@ -454,7 +454,9 @@ fn emit_shape(s: Shape, page: u32, sizes: &[u32], out: &mut Vec<Block>) {
                 BlockKind::Paragraph { text }
             }
         };
-        out.push(Block { kind, prov: prov() });
+        let mut prov = prov();
+        prov.bold = p.bold_chars > 0 && p.plain_chars == 0;
+        out.push(Block { kind, prov });
     }
 }
 

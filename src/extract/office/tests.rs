@@ -207,6 +207,23 @@ fn word_tables_spans_and_text_boxes() {
 }
 
 #[test]
+fn word_paragraphs_all_in_bold_are_bold() {
+    let run = |t: &str, b: bool| {
+        let props = if b { "<w:rPr><w:b/></w:rPr>" } else { "" };
+        format!("<w:r>{props}<w:t>{t}</w:t></w:r>")
+    };
+    let body = [
+        format!("<w:p>{}</w:p>", run("■太字の見出し", true)),
+        format!("<w:p>{}{}</w:p>", run("一部だけ", true), run("太字", false)),
+        format!("<w:p>{}</w:p>", run("地の文", false)),
+    ]
+    .concat();
+    let d = docx::extract(&docx(&body, "", ""), &Limits::default()).unwrap();
+    let bold: Vec<bool> = d.blocks.iter().map(|b| b.prov.bold).collect();
+    assert_eq!(bold, [true, false, false]);
+}
+
+#[test]
 fn word_list_of_links_reads_as_paragraphs() {
     let numbering = r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#;
     let body = r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:hyperlink r:id="rId9" xmlns:r="r"><w:r><w:t>1.実施要領 (96KB)</w:t></w:r></w:hyperlink></w:p>"#;
