@@ -29,6 +29,13 @@ struct Para {
     size: Option<u32>,
 }
 
+impl Para {
+    /// All its text is bold (and there is some).
+    fn all_bold(&self) -> bool {
+        self.bold_chars > 0 && self.plain_chars == 0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Bullet {
     Char(String),
@@ -102,8 +109,7 @@ fn is_bold_heading(s: &Shape) -> bool {
     s.ph.is_none()
         && s.table.is_none()
         && s.paras.len() == 1
-        && s.paras[0].bold_chars > 0
-        && s.paras[0].plain_chars == 0
+        && s.paras[0].all_bold()
         && !matches!(s.paras[0].bullet, Some(Bullet::Char(_) | Bullet::Auto(..)))
 }
 
@@ -427,6 +433,7 @@ fn emit_shape(s: Shape, page: u32, sizes: &[u32], out: &mut Vec<Block>) {
         if text.is_empty() {
             continue;
         }
+        let bold = p.all_bold();
         let kind = match p.bullet {
             Some(Bullet::Char(c)) => BlockKind::ListItem {
                 depth: p.lvl,
@@ -455,7 +462,7 @@ fn emit_shape(s: Shape, page: u32, sizes: &[u32], out: &mut Vec<Block>) {
             }
         };
         let mut prov = prov();
-        prov.bold = p.bold_chars > 0 && p.plain_chars == 0;
+        prov.bold = bold;
         out.push(Block { kind, prov });
     }
 }
