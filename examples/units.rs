@@ -2,7 +2,11 @@
 //! per unit with its label, kind and text (and, with `-v`, its features);
 //! each table's column roles first.
 //!
-//! `cargo run --release --example units -- FILE [--model DIR] [-v]`
+//! With `--gold DIR`, the units are those training sees (table column roles
+//! from the gold), each with its gold label first (`*` where the model
+//! disagrees).
+//!
+//! `cargo run --release --example units -- FILE [--model DIR] [--gold DIR] [-v]`
 use torikumi::parse::features;
 use torikumi::parse::labeller::{self, Labeller};
 
@@ -32,30 +36,31 @@ fn main() {
             cols.join(" | ")
         );
     }
+    // With --gold DIR: the units as training sees them (column roles from
+    // the gold), each with the label the aligner derives beside the model's.
+    let gold_doc = args.iter().position(|a| a == "--gold").map(|i| {
+        let docs = torikumi::train::load_gold(&[args[i + 1].clone().into()], &[]).expect("gold");
+        let name = std::path::Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        docs.into_iter()
+            .find(|d| d.sources.iter().any(|s| s.ends_with(&name)))
+            .expect("a gold document with this rendering")
+    });
+    let (seg, gold) = match &gold_doc {
+        Some(d) => {
+            let a = torikumi::train::align(&doc.blocks, d);
+            let (gseg, _) = torikumi::train::gold_segment(&doc.blocks, d);
+            let labels = a.unit_labels.iter().map(|l| l.as_str().to_string());
+            (gseg, labels.collect())
+        }
+        None => (seg, Vec::new()),
+    };
     let feats = features::unit_features(&seg);
     let labels = l.label_units(feats.clone());
-    // With --gold DIR: the labels the aligner derives, beside the model's.
-    let gold: Vec<String> = match args.iter().position(|a| a == "--gold") {
-        Some(i) => {
-            let docs =
-                torikumi::train::load_gold(&[args[i + 1].clone().into()], &[]).expect("gold");
-            let name = std::path::Path::new(file)
-                .file_name()
-                .unwrap()
-                .to_str()
-                .unwrap();
-            let d = docs
-                .iter()
-                .find(|d| d.sources.iter().any(|s| s.ends_with(name)))
-                .expect("a gold document with this rendering");
-            let a = torikumi::train::align(&doc.blocks, d);
-            a.unit_labels
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect()
-        }
-        None => Vec::new(),
-    };
     for (k, ((u, lab), f)) in seg.units.iter().zip(&labels).zip(&feats).enumerate() {
         if let Some(g) = gold.get(k) {
             print!("{}{} ", g, if g == lab.as_str() { ' ' } else { '*' });

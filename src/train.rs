@@ -296,6 +296,25 @@ fn gold_roles(tv: &TableView<'_>, gold: &[GoldItem]) -> Vec<ColRole> {
 
 /// Aligns one rendering's blocks with its gold.
 pub fn align(blocks: &[crate::model::Block], gold: &GoldDoc) -> Aligned {
+    let (seg, columns) = gold_segment(blocks, gold);
+    let (unit_labels, unaligned) = unit_labels(&seg, gold);
+    Aligned {
+        unit_features: features::unit_features(&seg),
+        unit_labels,
+        columns,
+        unaligned,
+    }
+}
+
+/// The units of a rendering as training sees them: its tables' column roles
+/// come from the gold, not from the column model (so a table's header rows,
+/// and with them the units, can differ from what `ingest` reads). Also
+/// returns each table's column features and roles.
+#[allow(clippy::type_complexity)]
+pub fn gold_segment<'a>(
+    blocks: &'a [crate::model::Block],
+    gold: &GoldDoc,
+) -> (Segmented<'a>, Vec<(Vec<Vec<String>>, Vec<ColRole>)>) {
     let mut ts = units::tables(blocks);
     let mut columns = Vec::new();
     for tv in &mut ts {
@@ -304,14 +323,7 @@ pub fn align(blocks: &[crate::model::Block], gold: &GoldDoc) -> Aligned {
         let roles = cols.iter().map(|&c| tv.roles[c]).collect();
         columns.push((feats, roles));
     }
-    let seg = units::segment(blocks, ts);
-    let (unit_labels, unaligned) = unit_labels(&seg, gold);
-    Aligned {
-        unit_features: features::unit_features(&seg),
-        unit_labels,
-        columns,
-        unaligned,
-    }
+    (units::segment(blocks, ts), columns)
 }
 
 fn unit_labels(seg: &Segmented<'_>, gold: &GoldDoc) -> (Vec<Label>, usize) {

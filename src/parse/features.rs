@@ -149,6 +149,13 @@ fn ending(text: &str) -> &'static str {
         if t.ends_with("ます。") {
             return "masu.";
         }
+        // A noun before the full stop is a noun-stopped sentence (〜を開催。
+        // 〜の検討。), the style of bulleted points; a verb or こと before
+        // it is prose or a definition (〜とする。 〜のこと。).
+        let before = t.trim_end_matches('。').chars().last();
+        if before.is_some_and(|c| !('\u{3040}'..='\u{309F}').contains(&c)) {
+            return "noun.";
+        }
         return "sent.";
     }
     const ENDS: &[(&str, &str)] = &[
@@ -259,6 +266,11 @@ fn marker_class(m: &markers::Marker<'_>) -> String {
     let s = m.marker;
     if s.is_empty() {
         return "markup".into();
+    }
+    // The glyph of a small bullet (・ • ▪ ►) is the author's or the
+    // renderer's taste, not a difference of meaning: one class for all.
+    if m.rank == 3 {
+        return "small".into();
     }
     let c = s.chars().next().unwrap_or(' ');
     if ('\u{2460}'..='\u{2487}').contains(&c) {
@@ -442,7 +454,14 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
     match u.marker() {
         Some(m) => {
             out.push(format!("m={}", marker_class(&m)));
-            out.push(format!("r={}", m.rank));
+            // List markup ("- ") is a converter's, not the author's bullet:
+            // it gets no rank of its own, so a printed ・ or • is not judged
+            // by what markup lines do.
+            if m.marker.is_empty() {
+                out.push("r=markup".into());
+            } else {
+                out.push(format!("r={}", m.rank));
+            }
         }
         None => match &u.implicit_marker {
             Some(im) if matches!(u.kind, UnitKind::ListItem { .. }) => {
@@ -450,7 +469,10 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
                 // The bullet the list draws is the bullet a text line would
                 // start with: both say the same (an Office or PDF rendering
                 // of an HTML list has the bullet in its text).
-                out.push(format!("m={im}"));
+                match markers::marker(im) {
+                    Some(m) if m.rank == 3 => out.push("m=small".into()),
+                    _ => out.push(format!("m={im}")),
+                }
                 out.push("r=li".into());
             }
             _ => out.push("r=none".into()),
@@ -563,8 +585,10 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
 
     let mut out = Vec::with_capacity(units.len());
     // Heading candidates above, innermost last: (style level, the heading's
-    // word classes), found once per heading, not once per unit below it.
-    let mut stack: Vec<(u32, Vec<&'static str>)> = Vec::new();
+    // word classes, found once per heading, not once per unit below it; the
+    // marker class of the list it interrupts, when it comes a few units
+    // after a marked one: a 【…実績】 line inside a ◆ item's block).
+    let mut stack: Vec<(u32, Vec<&'static str>, Option<String>)> = Vec::new();
     let mut since_heading = 0usize;
     let mut top_rank: Option<u8> = None;
     let mut prev_rank: Option<u8> = None;
@@ -595,9 +619,15 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         } else {
             f.push("hv=none".into());
         }
-        for (_, h) in &stack {
+        for (_, h, _) in &stack {
             for c in h {
                 f.push(format!("hva={c}"));
+            }
+        }
+        if let Some((_, _, Some(m))) = stack.last() {
+            f.push(format!("hin={m}"));
+            if let Some(mc) = u.marker().map(|mk| marker_class(&mk)) {
+                f.push(if mc == *m { "hin_same" } else { "hin_other" }.into());
             }
         }
         f.push(format!("hd={}", len_bucket(since_heading)));
@@ -740,10 +770,14 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
             .filter(|_| u.cell.is_none() || u.title().len() < 90)
             .or(plain_title.then_some(18))
         {
-            while stack.last().is_some_and(|(l, _)| *l >= level) {
+            while stack.last().is_some_and(|(l, _, _)| *l >= level) {
                 stack.pop();
             }
-            stack.push((level, classes(t).collect()));
+            let inside = last_marked
+                .as_ref()
+                .filter(|(_, at)| i - at <= 4)
+                .map(|(m, _)| m.clone());
+            stack.push((level, classes(t).collect(), inside));
             since_heading = 0;
             top_rank = None;
             prev_rank = None;
@@ -1034,6 +1068,8 @@ mod tests {
     #[test]
     fn endings_and_classes() {
         assert_eq!(ending("研修を実施します。"), "masu.");
+        assert_eq!(ending("方策の検討。"), "noun.");
+        assert_eq!(ending("協力を行うものとする。"), "sent.");
         assert_eq!(ending("連携体制の強化を図る"), "hakaru");
         assert_eq!(ending("道路改良工事"), "jigyou");
         assert_eq!(ending("人材の育成"), "noun");
@@ -1041,6 +1077,49 @@ mod tests {
         assert!(c.contains(&"effect"));
         assert!(c.contains(&"action"));
         assert!(classes("人口の現状").any(|c| c == "state"));
+    }
+
+    /// Features of each line of a text document, found by their text.
+    fn features_of(text: &str) -> Vec<(String, Vec<String>)> {
+        let doc = crate::pipeline::read_document(text.as_bytes(), None, &crate::Limits::default())
+            .expect("text document");
+        let seg = super::super::labeller::current().segment(&doc.blocks);
+        let feats = unit_features(&seg);
+        seg.units
+            .iter()
+            .map(|u| u.text.to_string())
+            .zip(feats)
+            .collect()
+    }
+
+    #[test]
+    fn small_bullets_share_one_class_and_list_markup_has_no_rank() {
+        let f = features_of("主な取組\n\n・研修の開催\n\n• 相談窓口の運営\n\n- 会議の開催\n\n");
+        let of = |t: &str| &f.iter().find(|(u, _)| u.contains(t)).expect(t).1;
+        for t in ["研修", "相談窓口"] {
+            assert!(of(t).iter().any(|a| a == "m=small"), "{t}: {:?}", of(t));
+            assert!(of(t).iter().any(|a| a == "r=3"), "{t}: {:?}", of(t));
+        }
+        let markup = of("会議");
+        assert!(markup.iter().any(|a| a == "r=markup"), "{markup:?}");
+        assert!(!markup.iter().any(|a| a == "r=3"), "{markup:?}");
+    }
+
+    #[test]
+    fn a_bracket_line_inside_a_list_tells_the_lines_below() {
+        let f = features_of(
+            "施策の展開\n\n◆相談窓口の運営\n\n移住の相談に応じます。\n\n【令和4年度実績】\n\n             ・相談件数 120件\n\n◆交流会の開催\n\n",
+        );
+        let of = |t: &str| &f.iter().find(|(u, _)| u.contains(t)).expect(t).1;
+        // The result line under 【…実績】 knows the ◆ list the bracket line
+        // interrupts, and that its own marker is another one.
+        let result = of("相談件数");
+        assert!(result.iter().any(|a| a == "hin=◆"), "{result:?}");
+        assert!(result.iter().any(|a| a == "hin_other"), "{result:?}");
+        // The next ◆ item is of that list again.
+        assert!(of("交流会").iter().any(|a| a == "hin_same"));
+        // Under a heading that interrupts no list, nothing is said.
+        assert!(!of("相談窓口").iter().any(|a| a.starts_with("hin")));
     }
 
     #[test]
