@@ -52,10 +52,10 @@ fn main() {
     });
     let (seg, gold) = match &gold_doc {
         Some(d) => {
-            let a = torikumi::train::align(&doc.blocks, d);
             let (gseg, _) = torikumi::train::gold_segment(&doc.blocks, d);
-            let labels = a.unit_labels.iter().map(|l| l.as_str().to_string());
-            (gseg, labels.collect())
+            let (labels, _) = torikumi::train::unit_labels(&gseg, d);
+            let labels = labels.iter().map(|l| l.as_str().to_string()).collect();
+            (gseg, labels)
         }
         None => (seg, Vec::new()),
     };

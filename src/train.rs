@@ -326,7 +326,9 @@ pub fn gold_segment<'a>(
     (units::segment(blocks, ts), columns)
 }
 
-fn unit_labels(seg: &Segmented<'_>, gold: &GoldDoc) -> (Vec<Label>, usize) {
+/// The label of each unit of `seg` that the gold implies, and how many gold
+/// initiatives no unit holds.
+pub fn unit_labels(seg: &Segmented<'_>, gold: &GoldDoc) -> (Vec<Label>, usize) {
     let units = &seg.units;
     let n = units.len();
     let titles: Vec<String> = units.iter().map(|u| norm(u.title())).collect();
