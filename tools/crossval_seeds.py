@@ -9,7 +9,7 @@ F1 and per-document F1, then their mean, minimum and maximum. Use it before
 trusting a change of a few hundredths: one draw can move the figure by more.
 
 Usage: tools/crossval_seeds.py [--seeds 20261207,7,11,101] [--docs N]
-       [--shared ../shared] [-- extra crossval.py arguments]
+       [--gen-arg=--sheets=0] [--shared ../shared] [-- extra crossval.py arguments]
 Build first (cargo build --release), as tools/crossval.sh does.
 """
 import argparse
@@ -28,6 +28,8 @@ def main():
     ap.add_argument("--seeds", default="20261207,7,11,101")
     ap.add_argument("--docs", type=int, help="documents per draw (default: the generator's)")
     ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--gen-arg", action="append", default=[],
+                    help="extra argument to gen_synthetic.py, e.g. --gen-arg=--sheets=0")
     ap.add_argument("rest", nargs="*", help="extra arguments to crossval.py (after --)")
     args = ap.parse_args()
     overall, per_doc = [], {}
@@ -37,6 +39,7 @@ def main():
             gen = [sys.executable, os.path.join(HERE, "gen_synthetic.py"), "--out", out, "--seed", seed]
             if args.docs:
                 gen += ["--docs", str(args.docs)]
+            gen += args.gen_arg
             subprocess.run(gen, check=True)
             res_path = os.path.join(tmp, f"seed_{seed}.json")
             subprocess.run([sys.executable, os.path.join(HERE, "crossval.py"), "--shared", args.shared,

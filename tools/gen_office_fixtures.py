@@ -49,7 +49,9 @@ class Page(HTMLParser):
     """The <main> of a corpus page as a flat list of items:
     ("h", level, text), ("p", text), ("li", depth, kind, index, text) with
     kind "ul" / "ol" / "none", ("table", rows) with rows of cells
-    {"th", "colspan", "rowspan", "lines"}."""
+    {"th", "colspan", "rowspan", "lines", "bold"}: "bold" says, line by
+    line, whether all of a line's text is inside <strong>/<b>, so the Office
+    renderings keep the bold group lines a cell of the page shows."""
 
     BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li"}
 
@@ -68,6 +70,7 @@ class Page(HTMLParser):
         self.in_a = False
         self.href = None
         self.cover = 0  # inside <section class="cover">: its h1 is the document's title
+        self.strong = 0  # depth of <strong>/<b>
         self.sections = []
 
     def flush(self):
@@ -91,7 +94,9 @@ class Page(HTMLParser):
             line = self.cell["cur"].strip()
             if line:
                 self.cell["lines"].append(line)
+                self.cell["bold"].append(self.cell["bold_chars"] > 0 and self.cell["plain_chars"] == 0)
             self.cell["cur"] = ""
+            self.cell["bold_chars"] = self.cell["plain_chars"] = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -100,6 +105,8 @@ class Page(HTMLParser):
             self.href = a.get("href")
         if tag == "title":
             self.in_title = True
+        if tag in ("strong", "b"):
+            self.strong += 1
         if tag == "main":
             self.in_main = True
         if not self.in_main:
@@ -124,7 +131,10 @@ class Page(HTMLParser):
                     "colspan": int(a.get("colspan") or 1),
                     "rowspan": int(a.get("rowspan") or 1),
                     "lines": [],
+                    "bold": [],
                     "cur": "",
+                    "bold_chars": 0,
+                    "plain_chars": 0,
                 }
             elif tag in ("p", "li", "div", "br") and self.cell is not None:
                 self.cell_break()
@@ -158,6 +168,8 @@ class Page(HTMLParser):
             self.in_a = False
         if tag == "title":
             self.in_title = False
+        if tag in ("strong", "b") and self.strong:
+            self.strong -= 1
         if tag == "main":
             self.flush()
             self.in_main = False
@@ -194,6 +206,8 @@ class Page(HTMLParser):
         data = re.sub(r"[ \t\r\n]+", " ", data)
         if self.cell is not None:
             self.cell["cur"] += data
+            key = "bold_chars" if self.strong else "plain_chars"
+            self.cell[key] += len(re.sub(r"\s+", "", data))
         elif self.table is not None:
             return
         elif self.buf is not None:
@@ -337,9 +351,10 @@ def make_docx(page: Page, out: Path):
                     r_._r.getparent().remove(r_._r)
                 for extra in tc.paragraphs[1:]:
                     extra._p.getparent().remove(extra._p)
-                add_text(first, lines[0], bold=cell["th"])
-                for line in lines[1:]:
-                    add_text(tc.add_paragraph(), line, bold=cell["th"])
+                bold = cell["bold"] or [False]
+                add_text(first, lines[0], bold=cell["th"] or bold[0])
+                for line, b in zip(lines[1:], bold[1:]):
+                    add_text(tc.add_paragraph(), line, bold=cell["th"] or b)
             d.add_paragraph()
     buf = io.BytesIO()
     d.save(buf)
@@ -356,6 +371,8 @@ NUMBER = re.compile(r"^-?[1-9][0-9]{0,2}(,[0-9]{3})+$|^-?[1-9][0-9]{3,}$")
 def make_xlsx(page: Page, out: Path):
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
 
     wb = openpyxl.Workbook()
     wb.properties.title = (page.title or "").split("｜")[0].strip()
@@ -418,6 +435,13 @@ def make_xlsx(page: Page, out: Path):
                 text = "\n".join(cell["lines"])
                 if text:
                     put(row + r, 1 + c, text, Font(bold=cell["th"], size=11))
+                if not cell["th"] and any(cell["bold"]):
+                    # Bold lines of a cell as rich-text runs (sharedStrings <r><rPr><b/>).
+                    runs = []
+                    for i, (line, b) in enumerate(zip(cell["lines"], cell["bold"])):
+                        line = line if i == 0 else "\n" + line
+                        runs.append(TextBlock(InlineFont(b=True, sz=11), line) if b else line)
+                    ws.cell(row=row + r, column=1 + c).value = CellRichText(runs)
                 if rs > 1 or cs > 1:
                     ws.merge_cells(start_row=row + r, start_column=1 + c,
                                    end_row=row + r + rs - 1, end_column=1 + c + cs - 1)
@@ -526,12 +550,12 @@ def make_pptx(page: Page, out: Path):
                     tc.merge(t.cell(r + rs - 1, c + cs - 1))
                 tf = tc.text_frame
                 lines = cell["lines"] or []
-                for line in lines:
+                for line, b in zip(lines, cell["bold"]):
                     p = tf.paragraphs[0] if not tf.paragraphs[0].runs else tf.add_paragraph()
                     run = p.add_run()
                     run.text = line
                     run.font.size = Pt(10)
-                    run.font.bold = cell["th"] or None
+                    run.font.bold = cell["th"] or b or None
     buf = io.BytesIO()
     prs.save(buf)
     out.write_bytes(deterministic_zip(buf.getvalue()))

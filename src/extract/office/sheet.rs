@@ -29,6 +29,10 @@ struct Value {
     size: Option<f64>,
     /// The cell has visible borders (XLSX): a table cell, even alone in its row.
     bordered: bool,
+    /// Rich text with bold runs (XLSX): for each line of `text` (split at
+    /// `\n`), whether all of it is bold. A progress sheet's cell often sets
+    /// its ■ group lines in bold and the ・ lines under them plain.
+    bold_lines: Option<Vec<bool>>,
 }
 
 /// One sheet as read: its non-empty cells and merged ranges.
@@ -119,6 +123,7 @@ fn visible_worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
     let mut pkg = Package::open(bytes, limits, "xlsx")?;
     pkg.check_actual_sizes()?;
+    let rich = rich_bold_lines(&mut pkg, limits);
     drop(pkg);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => encrypted(),
@@ -156,12 +161,17 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
                 grid.cells.insert(
                     cell.get_position(),
                     Value {
-                        text,
                         bold: font.is_some_and(|f| f.is_bold()),
                         size: font.and_then(|f| f.size),
                         bordered: style
                             .and_then(|s| s.borders.as_ref())
                             .is_some_and(|b| b.has_visible_borders()),
+                        bold_lines: if rich.is_empty() {
+                            None
+                        } else {
+                            rich.get(&text).cloned()
+                        },
+                        text,
                     },
                 );
             }
@@ -172,6 +182,105 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         out.push(grid);
     }
     Ok(out)
+}
+
+/// The rich-text strings of a workbook that have bold runs, by their text:
+/// for each line, whether all its text is bold. calamine gives a cell's
+/// text and its cell-level font, not its runs, so the runs are read here,
+/// from the shared strings (`<si>`, as Excel and LibreOffice write them) and
+/// from the worksheets' inline strings (`<is>`, as openpyxl writes them).
+/// A part that does not parse gives no runs; the cells keep their text.
+fn rich_bold_lines(pkg: &mut Package, limits: &Limits) -> HashMap<String, Vec<bool>> {
+    let mut out = HashMap::new();
+    let mut parts = vec!["xl/sharedStrings.xml".to_string()];
+    parts.extend(
+        pkg.names()
+            .into_iter()
+            .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml")),
+    );
+    for name in parts {
+        if let Ok(Some(xml)) = pkg.part(&name)
+            && (name.ends_with("sharedStrings.xml") || xml.contains("inlineStr"))
+        {
+            let _ = scan_rich_strings(&xml, limits, &mut out);
+        }
+    }
+    out
+}
+
+/// Adds the rich strings of one part with a bold run to `out`; phonetic
+/// guides (`<rPh>`) are not part of the text, as calamine reads it.
+fn scan_rich_strings(
+    xml: &str,
+    limits: &Limits,
+    out: &mut HashMap<String, Vec<bool>>,
+) -> Result<()> {
+    use super::xml::{Ev, Xml, attr};
+    let mut x = Xml::new(xml, limits, "xlsx");
+    // (text, bold) runs of the string being read, if inside one.
+    let mut runs: Option<Vec<(String, bool)>> = None;
+    let (mut in_rpr, mut in_t, mut in_phonetic, mut bold) = (false, false, 0u32, false);
+    while let Some(ev) = x.next()? {
+        match ev {
+            Ev::Open { name, attrs, empty } => match name {
+                "si" | "is" if !empty => runs = Some(Vec::new()),
+                "r" if !empty => bold = false,
+                "rPr" if !empty => in_rpr = true,
+                "b" if in_rpr => bold = !matches!(attr(&attrs, "val"), Some("0" | "false")),
+                "t" if !empty => in_t = true,
+                "rPh" | "phoneticPr" if !empty => in_phonetic += 1,
+                _ => {}
+            },
+            Ev::Close(name) => match name {
+                "rPr" => in_rpr = false,
+                "t" => in_t = false,
+                "r" => bold = false,
+                "rPh" | "phoneticPr" => in_phonetic = in_phonetic.saturating_sub(1),
+                "si" | "is" => {
+                    if let Some(runs) = runs.take()
+                        && runs.iter().any(|(_, b)| *b)
+                    {
+                        let (text, lines) = bold_by_line(&runs);
+                        out.insert(text, lines);
+                    }
+                }
+                _ => {}
+            },
+            Ev::Text(t) => {
+                if in_t
+                    && in_phonetic == 0
+                    && let Some(runs) = runs.as_mut()
+                {
+                    runs.push((t.into_owned(), bold));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text of `runs` and, for each of its lines, whether it has text and
+/// all of it is in bold runs.
+fn bold_by_line(runs: &[(String, bool)]) -> (String, Vec<bool>) {
+    let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+    // (bold chars, plain chars) of each line.
+    let mut counts = vec![(0usize, 0usize)];
+    for (t, b) in runs {
+        for ch in t.chars() {
+            if ch == '\n' {
+                counts.push((0, 0));
+            } else if !ch.is_whitespace() {
+                let last = counts.last_mut().expect("one line at least");
+                if *b {
+                    last.0 += 1;
+                } else {
+                    last.1 += 1;
+                }
+            }
+        }
+    }
+    let lines = counts.iter().map(|&(b, p)| b > 0 && p == 0).collect();
+    (text, lines)
 }
 
 fn encrypted() -> Error {
@@ -806,13 +915,21 @@ fn build_table(
                 .map(|v| {
                     v.text
                         .split('\n')
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .map(|l| Block {
-                            kind: BlockKind::Paragraph {
-                                text: l.to_string(),
-                            },
-                            prov: Provenance::page(page, None),
+                        .enumerate()
+                        .map(|(k, l)| (k, l.trim()))
+                        .filter(|(_, l)| !l.is_empty())
+                        .map(|(k, l)| {
+                            let mut prov = Provenance::page(page, None);
+                            prov.bold = v
+                                .bold_lines
+                                .as_ref()
+                                .is_some_and(|b| b.get(k) == Some(&true));
+                            Block {
+                                kind: BlockKind::Paragraph {
+                                    text: l.to_string(),
+                                },
+                                prov,
+                            }
                         })
                         .collect()
                 })
@@ -829,4 +946,28 @@ fn build_table(
         table.rows.push(row);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rich_strings_give_bold_lines_from_shared_and_inline_strings() {
+        let limits = Limits::default();
+        let mut out = HashMap::new();
+        // Shared strings as Excel writes them: a bold run, then plain lines,
+        // and a phonetic guide that is not part of the text.
+        let sst = r#"<sst><si><t>plain only</t></si><si><r><rPr><b/><sz val="11"/></rPr><t>■群</t></r><r><t xml:space="preserve">
+・一つ目
+・二つ目</t></r><rPh sb="0" eb="1"><t>グン</t></rPh></si><si><r><rPr><b val="0"/></rPr><t>not bold</t></r></si></sst>"#;
+        scan_rich_strings(sst, &limits, &mut out).unwrap();
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out["■群\n・一つ目\n・二つ目"], vec![true, false, false]);
+        // An inline string as openpyxl writes it; a line half bold is not bold.
+        let sheet = r#"<worksheet><sheetData><row><c t="inlineStr"><is><r><t>・前</t></r><r><rPr><b val="1"/></rPr><t>太字
+【後】</t></r></is></c></row></sheetData></worksheet>"#;
+        scan_rich_strings(sheet, &limits, &mut out).unwrap();
+        assert_eq!(out["・前太字\n【後】"], vec![false, true]);
+    }
 }
