@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::Package;
-use super::xml::{Ev, Xml, attr};
+use super::xml::{Ev, Xml, attr, truthy};
 use crate::error::Result;
 use crate::limits::Limits;
 use crate::model::{Block, BlockKind, Cell, Document, Format, Provenance, Row, Table};
@@ -82,10 +82,6 @@ fn main_part(pkg: &mut Package<'_>) -> Result<String> {
         }
     }
     Ok(default)
-}
-
-fn truthy(attrs: &[(&str, std::borrow::Cow<'_, str>)]) -> bool {
-    !matches!(attr(attrs, "val"), Some("0" | "false" | "off"))
 }
 
 fn parse_styles(xml: &str, limits: &Limits) -> Result<HashMap<String, Style>> {

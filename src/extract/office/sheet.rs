@@ -215,7 +215,7 @@ fn scan_rich_strings(
     limits: &Limits,
     out: &mut HashMap<String, Vec<bool>>,
 ) -> Result<()> {
-    use super::xml::{Ev, Xml, attr};
+    use super::xml::{Ev, Xml, truthy};
     let mut x = Xml::new(xml, limits, "xlsx");
     // (text, bold) runs of the string being read, if inside one.
     let mut runs: Option<Vec<(String, bool)>> = None;
@@ -226,7 +226,7 @@ fn scan_rich_strings(
                 "si" | "is" if !empty => runs = Some(Vec::new()),
                 "r" if !empty => bold = false,
                 "rPr" if !empty => in_rpr = true,
-                "b" if in_rpr => bold = !matches!(attr(&attrs, "val"), Some("0" | "false")),
+                "b" if in_rpr => bold = truthy(&attrs),
                 "t" if !empty => in_t = true,
                 "rPh" | "phoneticPr" if !empty => in_phonetic += 1,
                 _ => {}

@@ -164,3 +164,9 @@ pub(crate) fn attr<'b>(attrs: &'b [(&str, Cow<'_, str>)], key: &str) -> Option<&
         .find(|(k, _)| *k == key)
         .map(|(_, v)| v.as_ref())
 }
+
+/// A WordprocessingML / SpreadsheetML on-off element (`<w:b/>`, `<b val="0"/>`):
+/// on unless its `val` says off.
+pub(crate) fn truthy(attrs: &[(&str, Cow<'_, str>)]) -> bool {
+    !matches!(attr(attrs, "val"), Some("0" | "false" | "off"))
+}
