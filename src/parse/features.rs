@@ -336,6 +336,16 @@ fn is_plain_title(u: &Unit) -> bool {
         && !markers::is_note(t)
 }
 
+/// A short unmarked line outside tables, as figures label their parts.
+fn is_label_like(u: &Unit) -> bool {
+    let t = u.text.as_str();
+    u.cell.is_none()
+        && matches!(u.kind, UnitKind::Line)
+        && u.marker().is_none()
+        && t.chars().filter(|c| !c.is_whitespace()).count() <= 12
+        && !t.contains('。')
+}
+
 /// Style key of a unit labelled heading, and the conventional level of its
 /// style where it has one: the assembler nests headings by it.
 pub fn heading_level(u: &Unit, body_size: f32) -> (String, Option<u32>) {
@@ -603,6 +613,16 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
         .filter(|c| c.iter().any(|a| a == "r=1" || a == "r=0"))
         .count();
     let doc_bullets = share_bucket(marked as f32 / units.len().max(1) as f32 * 4.0);
+    // The labels of a figure: runs of three or more short plain lines (出 生,
+    // 死 亡, 転 入 …). None of them titles what follows.
+    let short: Vec<bool> = units.iter().map(is_label_like).collect();
+    let figure: Vec<bool> = (0..units.len())
+        .map(|i| {
+            let s = |j: Option<usize>| j.and_then(|j| short.get(j)).copied().unwrap_or(false);
+            let (p2, p1, n1, n2) = (i.checked_sub(2), i.checked_sub(1), Some(i + 1), Some(i + 2));
+            short[i] && ((s(p2) && s(p1)) || (s(p1) && s(n1)) || (s(n1) && s(n2)))
+        })
+        .collect();
     for (i, u) in units.iter().enumerate() {
         let mut f = cores[i].clone();
         let t = u.text.as_str();
@@ -745,7 +765,11 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
                 f.push(format!("p2:{a}"));
             }
         }
+        if figure[i] {
+            f.push("fig".into());
+        }
         let plain_title = is_plain_title(u)
+            && !figure[i]
             && units.get(i + 1).is_some_and(|n| {
                 n.cell.is_none()
                     && (n.marker().is_some_and(|m| m.rank <= 1)
@@ -1034,6 +1058,17 @@ pub fn column_features(tv: &TableView<'_>) -> Vec<Vec<String>> {
             })
             .count();
         f.push(format!("multi={}", share_bucket(multi as f32 / n)));
+        // Text full of figures (a tariff: 10m3まで1,650円) is data, not a
+        // list of measures; sentences of what is done now (〜しています)
+        // describe the present state.
+        f.push(format!(
+            "digs={}",
+            share_bucket(share(&|t| digit_share(t) >= 0.15))
+        ));
+        f.push(format!(
+            "now={}",
+            share_bucket(share(&|t| matches!(predicate(t), Some("teiru" | "past"))))
+        ));
         cores.push(f.clone());
         f.push(format!("ci={}", c.min(3)));
         if c + 1 == g.ncols {
@@ -1120,6 +1155,40 @@ mod tests {
         assert!(of("交流会").iter().any(|a| a == "hin_same"));
         // Under a heading that interrupts no list, nothing is said.
         assert!(!of("相談窓口").iter().any(|a| a.starts_with("hin")));
+    }
+
+    #[test]
+    fn the_labels_of_a_figure_title_nothing() {
+        let f = features_of(
+            "人口推計の考え方\n\n○人口の変動は、出生・死亡・移動の3つの要素によるものです。\n\n\
+             出 生\n\n死 亡\n\n転 入\n\n転 出\n\n\
+             ○移動は、転入と転出の差引の結果としての移動数として考えることとします。\n\n",
+        );
+        let of = |t: &str| &f.iter().find(|(u, _)| u.contains(t)).expect(t).1;
+        let last = of("転 出");
+        assert!(last.iter().any(|a| a == "fig"), "{last:?}");
+        assert!(!last.iter().any(|a| a == "ptitle"), "{last:?}");
+        // The sentence after the figure is still under the heading above it.
+        let after = of("移動は");
+        assert!(after.iter().any(|a| a == "hv=forecast"), "{after:?}");
+        assert!(!of("人口の変動は").iter().any(|a| a == "fig"));
+    }
+
+    #[test]
+    fn a_column_of_figures_is_told_from_a_column_of_sentences() {
+        let html = "<html><body><table border=1>\
+            <tr><td>一般家庭用</td><td>基本使用料 10m3まで1,650円</td></tr>\
+            <tr><td>業務用</td><td>営業1種 10m3まで 2,100円</td></tr>\
+            <tr><td>その他</td><td>学校用 100m3まで 11,700円</td></tr>\
+            <tr><td>組織</td><td>上下水道係で事業運営を行っています。</td></tr>\
+            </table></body></html>";
+        let doc = crate::pipeline::read_document(html.as_bytes(), None, &crate::Limits::default())
+            .expect("html");
+        let seg = super::super::labeller::current().segment(&doc.blocks);
+        let cols = &seg.tables[0].column_features;
+        assert!(cols[1].iter().any(|a| a == "digs=hi"), "{:?}", cols[1]);
+        assert!(cols[1].iter().any(|a| a == "now=lo"), "{:?}", cols[1]);
+        assert!(cols[0].iter().any(|a| a == "digs=0"), "{:?}", cols[0]);
     }
 
     #[test]
