@@ -325,25 +325,25 @@ fn heading_style(u: &Unit) -> Option<u32> {
 /// end, not a number or a date, outside tables.
 fn is_plain_title(u: &Unit) -> bool {
     let t = u.text.as_str();
-    let n = t.chars().count();
-    u.cell.is_none()
-        && matches!(u.kind, UnitKind::Line)
-        && (2..=30).contains(&n)
-        && u.marker().is_none()
-        && !t.contains('。')
+    is_plain_line(u)
+        && (2..=30).contains(&t.chars().count())
         && !t.ends_with(|c: char| c.is_ascii_digit() || c == ')' || c == '、')
         && digit_share(t) < 0.3
         && !markers::is_note(t)
 }
 
-/// A short unmarked line outside tables, as figures label their parts.
-fn is_label_like(u: &Unit) -> bool {
-    let t = u.text.as_str();
+/// An unmarked line of text outside tables, with no full stop: what can
+/// title a part ([`is_plain_title`]) or label a figure ([`is_label_like`]).
+fn is_plain_line(u: &Unit) -> bool {
     u.cell.is_none()
         && matches!(u.kind, UnitKind::Line)
         && u.marker().is_none()
-        && t.chars().filter(|c| !c.is_whitespace()).count() <= 12
-        && !t.contains('。')
+        && !u.text.contains('。')
+}
+
+/// A short plain line, as figures label their parts.
+fn is_label_like(u: &Unit) -> bool {
+    is_plain_line(u) && u.text.chars().filter(|c| !c.is_whitespace()).count() <= 12
 }
 
 /// Style key of a unit labelled heading, and the conventional level of its
@@ -616,13 +616,10 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
     // The labels of a figure: runs of three or more short plain lines (出 生,
     // 死 亡, 転 入 …). None of them titles what follows.
     let short: Vec<bool> = units.iter().map(is_label_like).collect();
-    let figure: Vec<bool> = (0..units.len())
-        .map(|i| {
-            let s = |j: Option<usize>| j.and_then(|j| short.get(j)).copied().unwrap_or(false);
-            let (p2, p1, n1, n2) = (i.checked_sub(2), i.checked_sub(1), Some(i + 1), Some(i + 2));
-            short[i] && ((s(p2) && s(p1)) || (s(p1) && s(n1)) || (s(n1) && s(n2)))
-        })
-        .collect();
+    let mut figure = Vec::with_capacity(units.len());
+    for run in short.chunk_by(|a, b| a == b) {
+        figure.extend(std::iter::repeat_n(run[0] && run.len() >= 3, run.len()));
+    }
     for (i, u) in units.iter().enumerate() {
         let mut f = cores[i].clone();
         let t = u.text.as_str();
