@@ -195,6 +195,11 @@ struct TrainArgs {
     /// against one real gold document.
     #[arg(long, default_value_t = 2.0)]
     synthetic_weight: f64,
+    /// Train the unit model on column roles predicted in this many folds
+    /// (each by a column model trained on the other folds), as `ingest`
+    /// predicts them; 0 trains it on the gold's column roles.
+    #[arg(long, default_value_t = 0)]
+    stack_folds: usize,
     /// Print the gold documents found and exit.
     #[arg(long)]
     list: bool,
@@ -512,6 +517,7 @@ fn train(args: TrainArgs) -> ExitCode {
         column_c2: args.column_c2,
         column_c1: args.column_c1,
         synthetic_weight: args.synthetic_weight,
+        stack_folds: args.stack_folds,
         ..Default::default()
     };
     match torikumi::train::train(&docs, &args.exclude, &args.out, &opts) {

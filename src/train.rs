@@ -469,6 +469,11 @@ pub struct TrainOptions {
     pub table_weight: f64,
     /// Weight of one synthetic document against one real gold document.
     pub synthetic_weight: f64,
+    /// Folds of the stacked column roles: with k > 1, the unit model learns
+    /// from units whose tables' column roles were predicted, by a column
+    /// model trained on the other folds' documents, as `ingest` predicts
+    /// them, not read from the gold. 0 or 1: the gold's roles.
+    pub stack_folds: usize,
 }
 
 impl Default for TrainOptions {
@@ -481,6 +486,7 @@ impl Default for TrainOptions {
             column_c1: 0.0,
             table_weight: 1.0,
             synthetic_weight: 2.0,
+            stack_folds: 0,
         }
     }
 }
@@ -524,11 +530,21 @@ pub fn train(
         p.set_c1(c1)?;
         p.set_max_iterations(opts.max_iterations)?;
     }
-    let mut any = false;
+    // Every readable rendering: its document's index (for the folds), its
+    // weight, its blocks and its tables' column features and gold roles.
+    struct Rendering<'d> {
+        fold: usize,
+        gold: &'d GoldDoc,
+        weight: f64,
+        blocks: Vec<crate::model::Block>,
+        columns: Vec<(Vec<Vec<String>>, Vec<ColRole>)>,
+    }
+    let mut renderings = Vec::new();
     for doc in docs {
         if exclude.contains(&doc.stem) || doc.sources.is_empty() {
             continue;
         }
+        let fold = report.documents;
         report.documents += 1;
         // Every document weighs the same, however many renderings it has.
         let weight = if doc.synthetic {
@@ -551,34 +567,88 @@ pub fn train(
                     continue;
                 }
             };
-            let a = align(&d.blocks, doc);
-            report.renderings += 1;
-            report.units += a.unit_features.len();
-            report.unaligned += a.unaligned;
-            report.gold += doc.initiatives.len();
-            if !a.unit_features.is_empty() {
-                let x = attrs(a.unit_features);
-                let y: Vec<&str> = a.unit_labels.iter().map(|l| l.as_str()).collect();
-                unit_trainer.append_with_weight(&x, &y, weight)?;
-                any = true;
+            let columns = gold_segment(&d.blocks, doc).1;
+            renderings.push(Rendering {
+                fold,
+                gold: doc,
+                weight,
+                blocks: d.blocks,
+                columns,
+            });
+        }
+    }
+    // Each document's tables weigh as much as one table of another (a report
+    // of ninety statistics tables would drown the rest).
+    let append_columns = |t: &mut crfs::train::Trainer<_>, r: &Rendering| -> Result<()> {
+        let tables = r
+            .columns
+            .iter()
+            .filter(|(f, _)| !f.is_empty())
+            .count()
+            .max(1);
+        for (feats, roles) in &r.columns {
+            if feats.is_empty() {
+                continue;
             }
-            // Each document's tables weigh as much as one table of another
-            // (a report of ninety statistics tables would drown the rest).
-            let tables = a
-                .columns
-                .iter()
-                .filter(|(f, _)| !f.is_empty())
-                .count()
-                .max(1);
-            for (feats, roles) in a.columns {
-                if feats.is_empty() {
-                    continue;
-                }
-                let weight = weight / tables as f64 * opts.table_weight;
-                let x = attrs(feats);
-                let y: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-                col_trainer.append_with_weight(&x, &y, weight)?;
+            let weight = r.weight / tables as f64 * opts.table_weight;
+            let y: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+            t.append_with_weight(&attrs(feats.clone()), &y, weight)?;
+        }
+        Ok(())
+    };
+    for r in &renderings {
+        append_columns(&mut col_trainer, r)?;
+    }
+    // The column model of each fold, trained without that fold's documents.
+    let folds = if opts.stack_folds > 1 {
+        opts.stack_folds
+    } else {
+        0
+    };
+    let mut fold_models = Vec::new();
+    if folds > 0 {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("{}: cannot create", out.display()))?;
+        for k in 0..folds {
+            let mut t = crfs::train::Trainer::lbfgs();
+            let p = t.params_mut();
+            p.set_c2(opts.column_c2)?;
+            p.set_c1(opts.column_c1)?;
+            p.set_max_iterations(opts.max_iterations)?;
+            for r in renderings.iter().filter(|r| r.fold % folds != k) {
+                append_columns(&mut t, r)?;
             }
+            let path = out.join(format!(".columns.fold{k}.crf"));
+            let bytes = match t.train(&path) {
+                Ok(()) => std::fs::read(&path)?,
+                Err(_) => Vec::new(),
+            };
+            let _ = std::fs::remove_file(&path);
+            fold_models.push(crate::parse::labeller::Labeller::from_bytes(
+                Vec::new(),
+                bytes,
+            )?);
+        }
+    }
+    let mut any = false;
+    for r in &renderings {
+        let (unit_features, unit_labels, unaligned) = if folds > 0 {
+            let seg = fold_models[r.fold % folds].segment(&r.blocks);
+            let (labels, unaligned) = unit_labels(&seg, r.gold);
+            (features::unit_features(&seg), labels, unaligned)
+        } else {
+            let a = align(&r.blocks, r.gold);
+            (a.unit_features, a.unit_labels, a.unaligned)
+        };
+        report.renderings += 1;
+        report.units += unit_features.len();
+        report.unaligned += unaligned;
+        report.gold += r.gold.initiatives.len();
+        if !unit_features.is_empty() {
+            let x = attrs(unit_features);
+            let y: Vec<&str> = unit_labels.iter().map(|l| l.as_str()).collect();
+            unit_trainer.append_with_weight(&x, &y, r.weight)?;
+            any = true;
         }
     }
     if !any {

@@ -548,6 +548,51 @@ def prose(d):
                              "これまでの推移を把握し、課題を整理しました。"]))
 
 
+ANALYSIS = [
+    "{o}の動向は、今後の推計に当たって重要な要素となります。",
+    "推計は、国の推計方法に準拠して行うものとします。",
+    "{o}の将来値は、過去の推移を踏まえて設定しています。",
+    "こうした傾向は、今後も続くことが見込まれます。",
+    "{o}については、近年の実績をもとに仮定値を置いて推計しました。",
+    "この推計は、現在の傾向が続くことを前提とするものです。",
+    "{o}の変化は、地域の人口構成に大きな影響を与えると考えられます。",
+    "推計の結果、{o}は2040年には現在の約7割になると想定されます。",
+]
+AIM_OPENINGS = ["{o}の充実を図るとともに、", "{o}を活かし、", "{o}と{q}の連携を強化し、",
+                "こうした取り組みを通じて、{o}の課題を可能な限り解消することにより、",
+                "そのためには、{o}の振興と交流の拡大、また、", "{o}の推進に当たっては、住民・企業・行政が一体となって、"]
+AIM_MIDDLES = ["{q}の確保に向けた取り組みを進め", "{q}の拡大につなげ", "地域の活力を生み出す取り組みを進め",
+               "{q}を次の世代へと受け継いでいく取り組みを総合戦略に位置づけ"]
+AIM_ENDINGS = ["ていく必要があります。", "ていくことが重要となります。", "ることが不可欠です。",
+               "、その着実な推進を図っていくこととします。", "ます。"]
+
+
+def vision_part(d):
+    """A vision's projection and its measures: ○ paragraphs that explain a
+    projection or an analysis under its headings (推計, 見通し, [推計方法]):
+    no initiative; then ○ paragraphs under a heading of purpose (［〜を実現する
+    ために］, 〜の実現に向けて) that say what is to be done: initiatives."""
+    x = d.xrng
+    d.heading(2, x.choice(["人口の将来推計", "将来人口の見通し", "人口の将来展望", "将来推計の結果",
+                           "人口動向の分析"]))
+    for _ in range(x.randint(1, 2)):
+        if x.random() < 0.6:
+            d.heading(3, x.choice(["［推計方法］", "［推計の前提］", "［人口動向の検証］", "＜将来推計の考え方＞",
+                                   "［分析の視点］"]))
+        for _ in range(x.randint(2, 4)):
+            t = "".join(x.choice(ANALYSIS).format(o=o) for o in x.sample(OBJECTS, x.choice([1, 1, 2])))
+            d.para("○" + t)
+    if x.random() < 0.8:
+        d.heading(3, x.choice(["［将来展望を実現するために］", "［目指す将来像の実現に向けて］",
+                               "［ビジョンの実現に向けて］", "＜目標を達成するために＞",
+                               "将来の姿の実現をめざして", "【人口減少を克服するために】"]))
+        for _ in range(x.randint(2, 5)):
+            o, q = x.sample(OBJECTS, 2)
+            t = (x.choice(AIM_OPENINGS) + x.choice(AIM_MIDDLES) + x.choice(AIM_ENDINGS)).format(o=o, q=q)
+            d.para("○" + t)
+            d.item(t, marker="○")
+
+
 def document(rng, n):
     place = rng.choice(PLACES)
     suffix = rng.choice(ORG_SUFFIX)
@@ -594,6 +639,8 @@ def document(rng, n):
                       + (d.xrng.choice(["についての考え方・検討状況", "の取組", "の今後の方針"]) if items
                          else d.xrng.choice(["の状況", "の現況", "の概要"])))
             label_content_table(d, items)
+    if d.xrng.random() < VISION_RATE:
+        vision_part(d)
     if rng.random() < 0.5:
         d.heading(2, rng.choice(["資料", "参考資料", "用語解説"]))
         rng.choice([stats_table, glossary_table, goal_table])(d)
@@ -603,10 +650,12 @@ def document(rng, n):
 # Share of sections with a progress sheet (--sheets). 0 by default: at 0.1
 # and 0.2 the cross-validated figure fell on every draw of four (README).
 SHEET_RATE = 0.0
+# Share of documents with a vision's projection and measures (--visions).
+VISION_RATE = 0.3
 
 
 def main():
-    global SHEET_RATE
+    global SHEET_RATE, VISION_RATE
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="training/synthetic")
     ap.add_argument("--docs", type=int, default=36)
@@ -615,8 +664,11 @@ def main():
                     help="also print each page to PDF with headless Chromium (not byte-reproducible)")
     ap.add_argument("--sheets", type=float, default=SHEET_RATE,
                     help="share of sections with a progress sheet (default %(default)s)")
+    ap.add_argument("--visions", type=float, default=VISION_RATE,
+                    help="share of documents with a vision's projection and measures (default %(default)s)")
     args = ap.parse_args()
     SHEET_RATE = args.sheets
+    VISION_RATE = args.visions
     rng = random.Random(args.seed)
     for sub in ("docs", "gold"):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)

@@ -115,6 +115,30 @@ fn classes(text: &str) -> impl Iterator<Item = &'static str> {
         .map(|((c, _), _)| *c)
 }
 
+/// Whether a heading ends in a clause of purpose (〜を実現するために, 〜に向けて,
+/// 〜をめざして): such a heading announces what is to be done for that
+/// purpose, whatever its words name (a projection, a vision, a goal), so it
+/// reads as a heading of actions. Only the end counts: ために inside a
+/// sentence says nothing about the lines below.
+fn ends_in_aim(text: &str) -> bool {
+    let t = text.trim_end_matches([
+        ' ', '　', '］', ']', '】', '＞', '>', '〉', '》', ')', '）', '〕',
+    ]);
+    ["ために", "に向けて", "をめざして", "を目指して"]
+        .iter()
+        .any(|e| t.ends_with(e))
+}
+
+/// The word classes of a heading: those it mentions, and `aim` when it ends
+/// in a clause of purpose ([`ends_in_aim`]).
+fn heading_classes(text: &str) -> Vec<&'static str> {
+    let mut c: Vec<&'static str> = classes(text).collect();
+    if ends_in_aim(text) {
+        c.push("aim");
+    }
+    c
+}
+
 fn len_bucket(n: usize) -> &'static str {
     match n {
         0 => "0",
@@ -542,7 +566,7 @@ fn core(u: &Unit, body: f32, out: &mut Vec<String>) {
         out.push("kpiyr".into());
     }
     if n <= 40 {
-        for c in classes(title) {
+        for c in heading_classes(title) {
             out.push(format!("v={c}"));
         }
     }
@@ -798,7 +822,7 @@ pub fn unit_features(seg: &Segmented<'_>) -> Vec<Vec<String>> {
                 .as_ref()
                 .filter(|(_, at)| i - at <= 4)
                 .map(|(m, _)| m.clone());
-            stack.push((level, classes(t).collect(), inside));
+            stack.push((level, heading_classes(t), inside));
             since_heading = 0;
             top_rank = None;
             prev_rank = None;
@@ -1109,6 +1133,11 @@ mod tests {
         assert!(c.contains(&"effect"));
         assert!(c.contains(&"action"));
         assert!(classes("人口の現状").any(|c| c == "state"));
+        let aim = heading_classes("［将来展望を実現するために］");
+        assert!(aim.contains(&"forecast") && aim.contains(&"aim"), "{aim:?}");
+        assert!(heading_classes("目標の達成に向けて").contains(&"aim"));
+        assert!(!heading_classes("地域課題に対応するために、研修を実施します。").contains(&"aim"));
+        assert!(!heading_classes("人口の将来推計").contains(&"aim"));
     }
 
     /// Features of each line of a text document, found by their text.
