@@ -519,25 +519,35 @@ pub fn train(
 ) -> Result<TrainReport> {
     let limits = Limits::default();
     let mut report = TrainReport::default();
-    let mut unit_trainer = crfs::train::Trainer::lbfgs();
-    let mut col_trainer = crfs::train::Trainer::lbfgs();
-    for (t, c1, c2) in [
-        (&mut unit_trainer, opts.c1, opts.c2),
-        (&mut col_trainer, opts.column_c1, opts.column_c2),
-    ] {
+    let lbfgs = |c1: f64, c2: f64| -> Result<crfs::train::Trainer<crfs::train::Lbfgs>> {
+        let mut t = crfs::train::Trainer::lbfgs();
         let p = t.params_mut();
         p.set_c2(c2)?;
         p.set_c1(c1)?;
         p.set_max_iterations(opts.max_iterations)?;
+        Ok(t)
+    };
+    let mut unit_trainer = lbfgs(opts.c1, opts.c2)?;
+    let mut col_trainer = lbfgs(opts.column_c1, opts.column_c2)?;
+    let folds = if opts.stack_folds > 1 {
+        opts.stack_folds
+    } else {
+        0
+    };
+    // A rendering's units: aligned with the gold's column roles as it is
+    // read, or (stacking) its blocks, segmented later with predicted roles.
+    enum Units {
+        Aligned(Vec<Vec<String>>, Vec<Label>, usize),
+        Blocks(Vec<crate::model::Block>),
     }
     // Every readable rendering: its document's index (for the folds), its
-    // weight, its blocks and its tables' column features and gold roles.
+    // weight, its tables' column features and gold roles, its units.
     struct Rendering<'d> {
         fold: usize,
         gold: &'d GoldDoc,
         weight: f64,
-        blocks: Vec<crate::model::Block>,
         columns: Vec<(Vec<Vec<String>>, Vec<ColRole>)>,
+        units: Units,
     }
     let mut renderings = Vec::new();
     for doc in docs {
@@ -567,13 +577,19 @@ pub fn train(
                     continue;
                 }
             };
-            let columns = gold_segment(&d.blocks, doc).1;
+            let (columns, units) = if folds > 0 {
+                (gold_segment(&d.blocks, doc).1, Units::Blocks(d.blocks))
+            } else {
+                let a = align(&d.blocks, doc);
+                let units = Units::Aligned(a.unit_features, a.unit_labels, a.unaligned);
+                (a.columns, units)
+            };
             renderings.push(Rendering {
                 fold,
                 gold: doc,
                 weight,
-                blocks: d.blocks,
                 columns,
+                units,
             });
         }
     }
@@ -600,21 +616,12 @@ pub fn train(
         append_columns(&mut col_trainer, r)?;
     }
     // The column model of each fold, trained without that fold's documents.
-    let folds = if opts.stack_folds > 1 {
-        opts.stack_folds
-    } else {
-        0
-    };
     let mut fold_models = Vec::new();
     if folds > 0 {
         std::fs::create_dir_all(out)
             .with_context(|| format!("{}: cannot create", out.display()))?;
         for k in 0..folds {
-            let mut t = crfs::train::Trainer::lbfgs();
-            let p = t.params_mut();
-            p.set_c2(opts.column_c2)?;
-            p.set_c1(opts.column_c1)?;
-            p.set_max_iterations(opts.max_iterations)?;
+            let mut t = lbfgs(opts.column_c1, opts.column_c2)?;
             for r in renderings.iter().filter(|r| r.fold % folds != k) {
                 append_columns(&mut t, r)?;
             }
@@ -631,14 +638,14 @@ pub fn train(
         }
     }
     let mut any = false;
-    for r in &renderings {
-        let (unit_features, unit_labels, unaligned) = if folds > 0 {
-            let seg = fold_models[r.fold % folds].segment(&r.blocks);
-            let (labels, unaligned) = unit_labels(&seg, r.gold);
-            (features::unit_features(&seg), labels, unaligned)
-        } else {
-            let a = align(&r.blocks, r.gold);
-            (a.unit_features, a.unit_labels, a.unaligned)
+    for r in renderings {
+        let (unit_features, unit_labels, unaligned) = match r.units {
+            Units::Aligned(f, l, n) => (f, l, n),
+            Units::Blocks(blocks) => {
+                let seg = fold_models[r.fold % folds].segment(&blocks);
+                let (labels, unaligned) = unit_labels(&seg, r.gold);
+                (features::unit_features(&seg), labels, unaligned)
+            }
         };
         report.renderings += 1;
         report.units += unit_features.len();
